@@ -1,0 +1,1 @@
+"""The REST API (FastAPI), mounted into the Reflex app under /api."""

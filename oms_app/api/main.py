@@ -1,0 +1,33 @@
+"""The FastAPI app: routers joined, errors mapped, Swagger UI served offline at /api."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
+
+from oms_app.api.errors import install_error_handlers
+from oms_app.api.routes import health, orders, products, users
+
+API_PREFIX = "/api"
+
+
+def create_api() -> FastAPI:
+    api = FastAPIOffline(
+        title="OMS API",
+        version="1.0.0",
+        description="Order management: users, catalogue and orders. Log in with *Authorize*.",
+        docs_url=API_PREFIX,
+        redoc_url=f"{API_PREFIX}/redoc",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
+        static_url=f"{API_PREFIX}/docs/static",
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    v1 = APIRouter(prefix=f"{API_PREFIX}/v1")
+    v1.include_router(users.router)
+    v1.include_router(products.router)
+    v1.include_router(orders.router)
+    api.include_router(v1)
+    api.include_router(health.router, prefix=API_PREFIX)
+    install_error_handlers(api)
+    return api

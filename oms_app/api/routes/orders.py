@@ -1,0 +1,82 @@
+"""/api/v1/orders: placing orders and moving them through their life."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Response, status
+
+from oms_app.api.deps import CurrentUser
+from oms_app.models.common import MAX_INT32, Page, PageParams
+from oms_app.models.order import OrderCreate, OrderPublic, OrderStatus, OrderStatusUpdate
+from oms_app.services import activity, orders
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+OrderId = Annotated[int, Path(ge=1, le=MAX_INT32)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="A retried POST with the same key returns the first order, not a new one.",
+    ),
+]
+
+
+class OrderQuery(PageParams):
+    status: OrderStatus | None = None
+
+
+@router.post("/", status_code=status.HTTP_201_CREATED, response_model=OrderPublic)
+def create_order(
+    user: CurrentUser,
+    data: OrderCreate,
+    response: Response,
+    background: BackgroundTasks,
+    idempotency_key: IdempotencyKey = None,
+) -> OrderPublic:
+    placed = orders.place_order(user, data, idempotency_key)
+    if placed.created:
+        order = placed.order
+        background.add_task(
+            activity.order_created, order.id, order.user_id, float(order.total), len(order.items)
+        )
+    else:
+        response.headers["Idempotent-Replayed"] = "true"
+    return placed.order
+
+
+@router.get("/", response_model=Page[OrderPublic])
+def list_orders(user: CurrentUser, query: Annotated[OrderQuery, Query()]) -> Page[OrderPublic]:
+    return orders.list_orders(user, query, query.status)
+
+
+@router.get("/me", response_model=Page[OrderPublic])
+def list_my_orders(user: CurrentUser, query: Annotated[OrderQuery, Query()]) -> Page[OrderPublic]:
+    return orders.list_my_orders(user, query, query.status)
+
+
+@router.get("/{order_id}", response_model=OrderPublic)
+def read_order(user: CurrentUser, order_id: OrderId) -> OrderPublic:
+    return orders.get_order(user, order_id)
+
+
+@router.put("/{order_id}", response_model=OrderPublic)
+def update_order_status(
+    user: CurrentUser, order_id: OrderId, data: OrderStatusUpdate, background: BackgroundTasks
+) -> OrderPublic:
+    return _changed(orders.change_status(user, order_id, data.status), user.id, background)
+
+
+@router.put("/{order_id}/cancel", response_model=OrderPublic)
+def cancel_order(user: CurrentUser, order_id: OrderId, background: BackgroundTasks) -> OrderPublic:
+    return _changed(orders.cancel_order(user, order_id), user.id, background)
+
+
+def _changed(order: OrderPublic, actor_id: int, background: BackgroundTasks) -> OrderPublic:
+    last = order.events[-1]
+    background.add_task(
+        activity.order_status_changed, order.id, last.from_status, last.to_status, actor_id
+    )
+    return order

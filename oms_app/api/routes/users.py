@@ -1,0 +1,116 @@
+"""/api/v1/users: accounts and authentication."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Body, Path, Query, Request, status
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from oms_app.api.deps import CurrentLogin, CurrentUser
+from oms_app.core.errors import InvalidInput
+from oms_app.models.common import MAX_INT32, Page, PageParams
+from oms_app.models.user import (
+    LogoutRequest,
+    RefreshRequest,
+    TokenPair,
+    UserCreate,
+    UserLogin,
+    UserPublic,
+    UserUpdate,
+)
+from oms_app.services import activity, auth, users
+
+router = APIRouter(prefix="/users", tags=["users"])
+UserId = Annotated[int, Path(ge=1, le=MAX_INT32)]
+
+_LOGIN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["username", "password"],
+                    "properties": {
+                        "username": {"type": "string", "description": "The email"},
+                        "password": {"type": "string", "format": "password"},
+                    },
+                }
+            },
+            "application/json": {"schema": UserLogin.model_json_schema()},
+        },
+    }
+}
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
+def register(data: UserCreate, background: BackgroundTasks) -> UserPublic:
+    user = auth.register(data)
+    background.add_task(activity.user_registered, user.id)
+    return user
+
+
+@router.post("/login", response_model=TokenPair, openapi_extra=_LOGIN_BODY)
+async def login(request: Request) -> TokenPair:
+    """OAuth2 password flow (form `username` + `password`), or JSON `{email, password}`."""
+    credentials = await _read_credentials(request)
+    return await run_in_threadpool(auth.login, credentials.email, credentials.password)
+
+
+async def _read_credentials(request: Request) -> UserLogin:
+    content_type = request.headers.get("content-type", "")
+    try:
+        if content_type.startswith("application/json"):
+            return UserLogin.model_validate_json(await request.body())
+        form = await request.form()
+        return UserLogin(email=form.get("username") or "", password=form.get("password") or "")
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise InvalidInput(
+            "Send username (email) and password as a form, or JSON email and password"
+        ) from exc
+
+
+@router.post("/refresh", response_model=TokenPair)
+def refresh(data: RefreshRequest) -> TokenPair:
+    return auth.refresh(data.refresh_token)
+
+
+@router.post("/logout")
+def logout(
+    login: CurrentLogin, data: Annotated[LogoutRequest | None, Body()] = None
+) -> dict[str, str]:
+    auth.logout(login.user, login.session_id, data.refresh_token if data else None)
+    return {"detail": "Logged out"}
+
+
+@router.get("/", response_model=Page[UserPublic])
+def list_users(user: CurrentUser, params: Annotated[PageParams, Query()]) -> Page[UserPublic]:
+    return users.list_users(user, params)
+
+
+@router.get("/me", response_model=UserPublic)
+def read_me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user)
+
+
+@router.get("/{user_id}", response_model=UserPublic)
+def read_user(user: CurrentUser, user_id: UserId) -> UserPublic:
+    return users.get_user(user, user_id)
+
+
+@router.put("/{user_id}", response_model=UserPublic)
+def update_user(user: CurrentUser, user_id: UserId, data: UserUpdate) -> UserPublic:
+    return users.update_user(user, user_id, data)
+
+
+@router.put("/{user_id}/role", response_model=UserPublic)
+def toggle_role(user: CurrentUser, user_id: UserId) -> UserPublic:
+    return users.toggle_role(user, user_id)
+
+
+@router.delete("/{user_id}")
+def delete_user(user: CurrentUser, user_id: UserId) -> dict[str, str]:
+    users.delete_user(user, user_id)
+    return {"detail": "User deleted"}

@@ -1,0 +1,138 @@
+"""A Redis cache that can never make a request fail or stall.
+
+Entries live under versioned keys: `oms:c:<epoch>:<namespace>:<version>:<key>`. Invalidating a
+namespace is one INCR of its version, so no request ever needs KEYS or SCAN, and a reader that
+raced a writer stores its stale result under a version nobody reads again. The epoch is bumped
+whenever this process regains Redis after losing it, because invalidations it could not send
+while Redis was unreachable would otherwise leave stale entries behind.
+
+When Redis is unset, down or slow, every call degrades to a miss (or a no-op) after at most the
+configured socket timeout, and the cache stays switched off for a few seconds before trying again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from functools import lru_cache
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from oms_app.core.config import get_settings
+
+log = logging.getLogger(__name__)
+
+EPOCH_KEY = "oms:epoch"
+RETRY_AFTER_FAILURE_SECONDS = 5.0
+# Version counters outlive every entry that names them, then disappear on their own.
+VERSION_TTL_SECONDS = 24 * 3600
+
+# One round trip for a read: resolve the epoch and the namespace version, then fetch the entry.
+_READ_SCRIPT = """
+local epoch = redis.call('GET', KEYS[1]) or '0'
+local version = redis.call('GET', KEYS[2]) or '0'
+local key = 'oms:c:' .. epoch .. ':' .. ARGV[1] .. ':' .. version .. ':' .. ARGV[2]
+return {key, redis.call('GET', key)}
+"""
+
+
+class Cache:
+    def __init__(self, url: str | None, timeout: float, ttl: int) -> None:
+        self.ttl = ttl
+        self._client: redis.Redis | None = None
+        if url:
+            self._client = redis.Redis.from_url(
+                url,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                retry=Retry(NoBackoff(), 0),
+                health_check_interval=0,
+            )
+            self._read = self._client.register_script(_READ_SCRIPT)
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+        self._lost_contact = False
+
+    @property
+    def enabled(self) -> bool:
+        return self._client is not None
+
+    def _available(self) -> redis.Redis | None:
+        if self._client is None or time.monotonic() < self._down_until:
+            return None
+        if self._lost_contact:
+            with self._lock:
+                if self._lost_contact:
+                    try:
+                        self._client.incr(EPOCH_KEY)
+                    except redis.RedisError:
+                        self._mark_down()
+                        return None
+                    self._lost_contact = False
+                    log.info("Redis reachable again; cache epoch advanced")
+        return self._client
+
+    def _mark_down(self, exc: Exception | None = None) -> None:
+        if not self._lost_contact:
+            log.warning("Redis unavailable, serving from the database: %s", exc)
+        self._lost_contact = True
+        self._down_until = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
+
+    def get(self, namespace: str, key: str) -> tuple[str | None, bytes | None]:
+        """Return (slot, value). Pass the slot to `put` to store a value computed on a miss."""
+        client = self._available()
+        if client is None:
+            return None, None
+        try:
+            slot, value = self._read(keys=[EPOCH_KEY, f"oms:v:{namespace}"], args=[namespace, key])
+        except redis.RedisError as exc:
+            self._mark_down(exc)
+            return None, None
+        return slot.decode(), value
+
+    def put(self, slot: str | None, value: bytes) -> None:
+        client = self._available()
+        if client is None or slot is None:
+            return
+        try:
+            client.set(slot, value, ex=self.ttl)
+        except redis.RedisError as exc:
+            self._mark_down(exc)
+
+    def invalidate(self, *namespaces: str) -> None:
+        client = self._available()
+        if client is None:
+            if self._client is not None:
+                self._lost_contact = True
+            return
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                for namespace in namespaces:
+                    pipe.incr(f"oms:v:{namespace}")
+                    pipe.expire(f"oms:v:{namespace}", VERSION_TTL_SECONDS)
+                pipe.execute()
+        except redis.RedisError as exc:
+            self._mark_down(exc)
+
+    def ping(self) -> bool | None:
+        """True when Redis answers, False when it does not, None when no cache is configured."""
+        if self._client is None:
+            return None
+        try:
+            return bool(self._client.ping())
+        except redis.RedisError:
+            return False
+
+    @property
+    def client(self) -> redis.Redis | None:
+        """The raw client, for other Redis-backed features that share the connection pool."""
+        return self._available()
+
+
+@lru_cache
+def get_cache() -> Cache:
+    settings = get_settings()
+    return Cache(settings.redis_url, settings.redis_timeout_seconds, settings.cache_ttl_seconds)

@@ -1,0 +1,17 @@
+"""Tables and the schemas at their edges. Importing this package registers every table."""
+
+from oms_app.models.order import Order, OrderEvent, OrderItem, OrderStatus
+from oms_app.models.product import Product
+from oms_app.models.user import AuthSession, RefreshToken, Role, User
+
+__all__ = [
+    "AuthSession",
+    "Order",
+    "OrderEvent",
+    "OrderItem",
+    "OrderStatus",
+    "Product",
+    "RefreshToken",
+    "Role",
+    "User",
+]

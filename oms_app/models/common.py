@@ -1,0 +1,96 @@
+"""Types shared by every entity's schemas: validated text, money, timestamps and pages."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
+from sqlalchemy import DateTime
+from sqlmodel import Field as SQLField
+
+MAX_PAGE_SIZE = 100
+MAX_INT32 = 2_147_483_647
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp_field(**kwargs) -> datetime:
+    """A timezone-aware column that defaults to now."""
+    return SQLField(default_factory=utcnow, sa_type=DateTime(timezone=True), **kwargs)
+
+
+def _reject_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 instead of a driver error.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def text(min_length: int, max_length: int) -> type[str]:
+    return Annotated[  # type: ignore[return-value]
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_reject_nul),
+    ]
+
+
+Name = text(1, 255)
+Description = text(0, 1000)
+SearchText = Annotated[str, StringConstraints(max_length=255), AfterValidator(_reject_nul)]
+
+# Money is exact in the database and in Python, and a plain JSON number on the wire,
+# as the reference's clients expect.
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+Price = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=10, decimal_places=2),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+Stock = Annotated[int, Field(ge=0, le=1_000_000_000)]
+Quantity = Annotated[int, Field(ge=1, le=10_000)]
+RowId = Annotated[int, Field(ge=1, le=MAX_INT32)]
+
+T = TypeVar("T")
+
+
+class PageParams(BaseModel):
+    page: int = Field(1, ge=1, le=MAX_INT32)
+    limit: int = Field(10, ge=1, le=MAX_PAGE_SIZE)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+class Page(BaseModel, Generic[T]):
+    """The reference's list envelope, with total_pages computed rather than cached."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    data: list[T]
+    total: int
+    page: int
+    limit: int
+    total_pages: int
+
+    @classmethod
+    def of(cls, data: list[T], total: int, params: PageParams) -> Page[T]:
+        return cls(
+            data=data,
+            total=total,
+            page=params.page,
+            limit=params.limit,
+            total_pages=math.ceil(total / params.limit),
+        )

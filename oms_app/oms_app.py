@@ -1,0 +1,36 @@
+"""The Reflex app: pages, the mounted REST API and start-up work. Rules live in services/."""
+
+from __future__ import annotations
+
+import reflex as rx
+from fastapi import FastAPI
+from starlette.types import ASGIApp
+
+from oms_app import pages  # noqa: F401 - importing registers every page
+from oms_app.api.main import create_api
+from oms_app.core import cors
+from oms_app.core.config import get_settings
+from oms_app.core.logging import configure_logging
+from oms_app.services.bootstrap import prepare_database
+
+cors.install()
+api = create_api()
+
+
+def mount_reflex(reflex_app: ASGIApp) -> FastAPI:
+    """The REST API becomes the outer app; what it does not route falls through to Reflex."""
+    api.mount("", reflex_app)
+    return api
+
+
+def on_start() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    prepare_database()
+
+
+app = rx.App(
+    api_transformer=mount_reflex,
+    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+)
+app.register_lifespan_task(on_start)

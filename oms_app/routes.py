@@ -1,0 +1,11 @@
+"""Page routes, named once."""
+
+LOGIN = "/login"
+REGISTER = "/register"
+CATALOGUE = "/"
+CART = "/cart"
+ORDERS = "/orders"
+ADMIN = "/admin"
+ADMIN_PRODUCTS = "/admin/products"
+ADMIN_ORDERS = "/admin/orders"
+ADMIN_USERS = "/admin/users"

@@ -1,0 +1,170 @@
+"""Registration, login, token rotation and logout.
+
+A login opens an AuthSession; every refresh token issued for that login belongs to it. Refreshing
+marks the presented token used and issues a new pair; presenting a used token again means it
+leaked, so the whole session is revoked (reuse detection). Access tokens name their session, and
+a revoked session stops its access tokens at once, which is what makes logout immediate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from oms_app.core.config import get_settings
+from oms_app.core.db import session_scope
+from oms_app.core.errors import Conflict, NotAuthenticated
+from oms_app.core.security import (
+    InvalidTokenError,
+    burn_password_check,
+    create_token,
+    decode_token,
+    hash_password,
+    hash_token,
+    verify_password,
+)
+from oms_app.models.user import (
+    AuthSession,
+    RefreshToken,
+    Role,
+    TokenPair,
+    User,
+    UserCreate,
+    UserPublic,
+)
+
+BAD_CREDENTIALS = "Incorrect email or password"
+INVALID_TOKEN = "Invalid or expired token"  # noqa: S105 - a message
+
+
+def register(data: UserCreate, role: Role = Role.USER) -> UserPublic:
+    hashed = hash_password(data.password)
+    with session_scope() as session:
+        user = User(name=data.name, email=data.email, hashed_password=hashed, role=role)
+        session.add(user)
+        try:
+            # Two registrations racing for one email meet at the unique index, not in Python.
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            raise Conflict("Email already registered") from None
+        return UserPublic.model_validate(user)
+
+
+def login(email: str, password: str) -> TokenPair:
+    with session_scope() as session:
+        user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None:
+            burn_password_check(password)
+            raise NotAuthenticated(BAD_CREDENTIALS)
+        if not verify_password(password, user.hashed_password):
+            raise NotAuthenticated(BAD_CREDENTIALS)
+        lifetime = timedelta(days=get_settings().refresh_token_expire_days)
+        auth_session = AuthSession(
+            id=uuid.uuid4().hex, user_id=user.id, expires_at=datetime.now(UTC) + lifetime
+        )
+        session.add(auth_session)
+        return _issue_pair(session, user.id, auth_session.id)
+
+
+def refresh(refresh_token: str) -> TokenPair:
+    try:
+        claims = decode_token(refresh_token, "refresh")
+    except InvalidTokenError:
+        raise NotAuthenticated(INVALID_TOKEN) from None
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        stored = session.exec(
+            select(RefreshToken).where(RefreshToken.token_hash == hash_token(refresh_token))
+        ).first()
+        if stored is None or stored.session_id != claims["sid"]:
+            raise NotAuthenticated(INVALID_TOKEN)
+        claimed = session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == stored.id, RefreshToken.used_at.is_(None))
+            .values(used_at=now)
+        ).rowcount
+        if claimed == 0:
+            # This token was already exchanged: someone else holds it. End the whole login.
+            _revoke_session(session, stored.session_id, now)
+            session.commit()
+            raise NotAuthenticated("Refresh token reuse detected; please log in again")
+        auth_session = session.get(AuthSession, stored.session_id)
+        if (
+            auth_session is None
+            or auth_session.revoked_at is not None
+            or _aware(auth_session.expires_at) <= now
+        ):
+            raise NotAuthenticated(INVALID_TOKEN)
+        return _issue_pair(session, claims["sub"], auth_session.id)
+
+
+def logout(user: User, session_id: str, refresh_token: str | None = None) -> None:
+    """End the caller's login; a refresh token of another login of theirs ends that one too."""
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        _revoke_session(session, session_id, now, user_id=user.id)
+        if refresh_token:
+            stored = session.exec(
+                select(RefreshToken).where(RefreshToken.token_hash == hash_token(refresh_token))
+            ).first()
+            if stored is not None:
+                _revoke_session(session, stored.session_id, now, user_id=user.id)
+
+
+def authenticate(access_token: str) -> tuple[User, str]:
+    """The user behind an access token, and its session id; 401 unless both are live."""
+    try:
+        claims = decode_token(access_token, "access")
+    except InvalidTokenError:
+        raise NotAuthenticated(INVALID_TOKEN) from None
+    with session_scope() as session:
+        user = session.exec(
+            select(User)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(
+                User.id == claims["sub"],
+                AuthSession.id == claims["sid"],
+                AuthSession.revoked_at.is_(None),
+            )
+        ).first()
+        if user is None:
+            raise NotAuthenticated(INVALID_TOKEN)
+        session.expunge(user)
+        return user, claims["sid"]
+
+
+def _issue_pair(session: Session, user_id: int, session_id: str) -> TokenPair:
+    settings = get_settings()
+    access, _ = create_token(
+        user_id, "access", session_id, timedelta(minutes=settings.access_token_expire_minutes)
+    )
+    refresh_token, expires = create_token(
+        user_id, "refresh", session_id, timedelta(days=settings.refresh_token_expire_days)
+    )
+    session.add(
+        RefreshToken(
+            session_id=session_id, token_hash=hash_token(refresh_token), expires_at=expires
+        )
+    )
+    return TokenPair(access_token=access, refresh_token=refresh_token)
+
+
+def _revoke_session(
+    session: Session, session_id: str, now: datetime, user_id: int | None = None
+) -> None:
+    statement = update(AuthSession).where(
+        AuthSession.id == session_id, AuthSession.revoked_at.is_(None)
+    )
+    if user_id is not None:
+        statement = statement.where(AuthSession.user_id == user_id)
+    session.execute(statement.values(revoked_at=now))
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,111 @@
+"""User accounts: reading, self-service updates, roles and deletion."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from oms_app.core.db import session_scope
+from oms_app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from oms_app.core.security import hash_password, verify_password
+from oms_app.models.common import Page, PageParams, utcnow
+from oms_app.models.user import Role, User, UserPublic, UserUpdate
+from oms_app.services.permissions import require_admin, require_self_or_admin
+
+
+def get_user(actor: User, user_id: int) -> UserPublic:
+    require_self_or_admin(actor, user_id, "User")
+    with session_scope() as session:
+        return UserPublic.model_validate(_load(session, user_id))
+
+
+def list_users(actor: User, params: PageParams) -> Page[UserPublic]:
+    require_admin(actor)
+    with session_scope() as session:
+        total = session.exec(select(func.count()).select_from(User)).one()
+        users = session.exec(
+            select(User)
+            .order_by(User.created_at.desc(), User.id.desc())
+            .offset(params.offset)
+            .limit(params.limit)
+        ).all()
+        return Page.of([UserPublic.model_validate(u) for u in users], total, params)
+
+
+def count_shoppers() -> int:
+    with session_scope() as session:
+        return session.exec(select(func.count()).where(User.role == Role.USER)).one()
+
+
+def update_user(actor: User, user_id: int, data: UserUpdate) -> UserPublic:
+    """Users change only themselves; the email and password need the current password."""
+    if actor.id != user_id:
+        if actor.is_admin:
+            raise Forbidden("Users can only update their own profile")
+        raise NotFound("User not found")
+    with session_scope() as session:
+        user = _load(session, user_id)
+        sensitive = (data.email is not None and data.email != user.email) or data.password
+        if sensitive and not (
+            data.current_password and verify_password(data.current_password, user.hashed_password)
+        ):
+            raise InvalidInput(
+                "current_password is required and must be correct to change the email or password"
+            )
+        if data.name is not None:
+            user.name = data.name
+        if data.email is not None:
+            user.email = data.email
+        if data.password is not None:
+            user.hashed_password = hash_password(data.password)
+        user.updated_at = utcnow()
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            raise Conflict("Email already registered") from None
+        return UserPublic.model_validate(user)
+
+
+def toggle_role(actor: User, user_id: int) -> UserPublic:
+    require_admin(actor)
+    with session_scope() as session:
+        admin_ids = _lock_admins(session)
+        user = _load(session, user_id)
+        if user.is_admin:
+            if admin_ids == [user.id]:
+                raise Conflict("The last admin cannot be demoted")
+            user.role = Role.USER
+        else:
+            user.role = Role.ADMIN
+        user.updated_at = utcnow()
+        session.flush()
+        return UserPublic.model_validate(user)
+
+
+def delete_user(actor: User, user_id: int) -> None:
+    """Delete the account; its orders stay, no longer linked to anyone."""
+    require_admin(actor)
+    with session_scope() as session:
+        admin_ids = _lock_admins(session)
+        user = _load(session, user_id)
+        if admin_ids == [user.id]:
+            raise Conflict("The last admin cannot be deleted")
+        session.delete(user)
+
+
+def _lock_admins(session: Session) -> list[int]:
+    """Lock every admin row, so two admins demoting each other at once cannot both succeed."""
+    return list(
+        session.exec(
+            select(User.id).where(User.role == Role.ADMIN).order_by(User.id).with_for_update()
+        ).all()
+    )
+
+
+def _load(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found")
+    return user

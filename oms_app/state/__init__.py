@@ -1,0 +1,1 @@
+"""Reflex states shared across pages: the logged-in session and the cart."""

@@ -1,0 +1,147 @@
+"""End-to-end fixtures: OMS started in production mode on PostgreSQL + Redis, driven by Chromium.
+
+The server is the one users run (`scripts/start.sh`), on its own database and Redis database.
+Run these apart from the other suites (`pytest tests/e2e`): Playwright keeps an event loop on the
+main thread for the rest of the session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import REDIS_SERVER_URL, fresh_database
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-results"
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "admin-pass-123"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_serving(base_url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 600  # a cold first build installs the frontend's packages
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"OMS exited early:\n{log.read_text()[-4000:]}")
+        try:
+            if (
+                httpx.get(f"{base_url}/api/health", timeout=2).status_code == 200
+                and httpx.get(f"{base_url}/", timeout=2).status_code == 200
+            ):
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"OMS did not start in time:\n{log.read_text()[-4000:]}")
+
+
+def start_server(name: str, extra_env: dict[str, str] | None = None):
+    """Start OMS on a fresh database; return (base_url, process, log path)."""
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"{name}-server.log"
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "PORT": str(port),
+        "DATABASE_URL": fresh_database(f"oms_{name}"),
+        "REDIS_URL": f"{REDIS_SERVER_URL}/14",
+        "SECRET_KEY": "e2e-secret-key-that-is-long-enough-for-hs256",
+        "ADMIN_EMAIL": ADMIN_EMAIL,
+        "ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "DEMO_DATA": "1",
+        "BCRYPT_ROUNDS": "4",
+        **(extra_env or {}),
+    }
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    process = subprocess.Popen(
+        ["bash", "scripts/start.sh"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base_url, process, log)
+    except BaseException:
+        stop_server(process)
+        raise
+    return base_url, process, log
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    base_url, process, _log = start_server("e2e")
+    yield base_url
+    stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def base_url(app_server: str) -> str:
+    return app_server
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        page = item.funcargs.get("page")
+        if page is not None:
+            shots = ARTIFACTS / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            # A failed screenshot must not hide the failure itself.
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(shots / f"{item.name}.png"), full_page=True)
