@@ -33,7 +33,7 @@ def _validation_error(_request: Request, exc: RequestValidationError) -> JSONRes
 
 
 def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
-    log.error("database unavailable: %s", exc.__class__.__name__)
+    log.error("database unavailable: %s", exc)
     return JSONResponse(
         {"detail": "The database is unavailable; please retry shortly"},
         status_code=503,

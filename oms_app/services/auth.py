@@ -20,6 +20,7 @@ from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, NotAuthenticated
 from oms_app.core.security import (
     InvalidTokenError,
+    TokenType,
     burn_password_check,
     create_token,
     decode_token,
@@ -38,6 +39,7 @@ from oms_app.models.user import (
 )
 
 BAD_CREDENTIALS = "Incorrect email or password"
+DOWNLOAD_TOKEN_LIFETIME = timedelta(seconds=60)
 INVALID_TOKEN = "Invalid or expired token"  # noqa: S105 - a message
 
 
@@ -56,8 +58,14 @@ def register(data: UserCreate, role: Role = Role.USER) -> UserPublic:
 
 
 def login(email: str, password: str) -> TokenPair:
+    email = email.strip().lower()
     with session_scope() as session:
-        user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        # A NUL byte can match no stored email (and PostgreSQL cannot even compare it).
+        user = (
+            None
+            if "\x00" in email
+            else session.exec(select(User).where(User.email == email)).first()
+        )
         if user is None:
             burn_password_check(password)
             raise NotAuthenticated(BAD_CREDENTIALS)
@@ -118,8 +126,29 @@ def logout(user: User, session_id: str, refresh_token: str | None = None) -> Non
 
 def authenticate(access_token: str) -> tuple[User, str]:
     """The user behind an access token, and its session id; 401 unless both are live."""
+    return _authenticate(access_token, "access")
+
+
+def issue_download_token(access_token: str, lifetime: timedelta = DOWNLOAD_TOKEN_LIFETIME) -> str:
+    """A token for one file link, valid for a minute, of the same login as this access token.
+
+    Links opened by the browser carry it in the URL, where it may end up in logs and history;
+    that is why it lives briefly, works only for downloads, and dies with the login (logout).
+    """
+    user, session_id = authenticate(access_token)
+    token, _ = create_token(user.id, "download", session_id, lifetime)
+    return token
+
+
+def authenticate_download(download_token: str) -> User:
+    """The user behind a download token; an access or refresh token is refused here."""
+    user, _ = _authenticate(download_token, "download")
+    return user
+
+
+def _authenticate(token: str, token_type: TokenType) -> tuple[User, str]:
     try:
-        claims = decode_token(access_token, "access")
+        claims = decode_token(token, token_type)
     except InvalidTokenError:
         raise NotAuthenticated(INVALID_TOKEN) from None
     with session_scope() as session:

@@ -1,0 +1,166 @@
+"""The product cache: always fresh after a change, never in the way when Redis is not."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+import redis
+
+from oms_app.core import cache as cache_module
+from oms_app.core.cache import Cache
+from oms_app.services import products
+from tests.redis_process import RedisProcess
+
+
+def _use_cache(monkeypatch, cache: Cache) -> None:
+    monkeypatch.setattr(products, "get_cache", lambda: cache)
+
+
+@pytest.fixture
+def private_redis():
+    server = RedisProcess().start()
+    yield server
+    server.stop()
+
+
+def test_orders_and_cancels_show_in_cached_reads_at_once(client, alice_headers, make_product):
+    product = make_product(stock=10)
+    url = f"/api/v1/products/{product['id']}"
+    assert client.get(url).json()["stock"] == 10  # now cached
+    assert client.get("/api/v1/products/").json()["data"][0]["stock"] == 10
+    order = client.post(
+        "/api/v1/orders/", json={"product_id": product["id"], "quantity": 4}, headers=alice_headers
+    ).json()
+    assert client.get(url).json()["stock"] == 6
+    assert client.get("/api/v1/products/").json()["data"][0]["stock"] == 6
+    client.put(f"/api/v1/orders/{order['id']}/cancel", headers=alice_headers)
+    assert client.get(url).json()["stock"] == 10
+    assert client.get("/api/v1/products/").json()["data"][0]["stock"] == 10
+
+
+def test_admin_changes_show_at_once(client, admin_headers, make_product):
+    product = make_product(name="Old name")
+    url = f"/api/v1/products/{product['id']}"
+    client.get(url)
+    client.get("/api/v1/products/?search=old")
+    client.put(url, json={"name": "New name"}, headers=admin_headers)
+    assert client.get(url).json()["name"] == "New name"
+    assert client.get("/api/v1/products/?search=old").json()["total"] == 0
+    client.delete(url, headers=admin_headers)
+    assert client.get(url).status_code == 404
+    assert client.get("/api/v1/products/").json()["total"] == 0
+    client.put(f"{url}/restore", headers=admin_headers)
+    assert client.get(url).status_code == 200
+
+
+def test_cache_hits_keep_correct_pagination(client, make_product):
+    for n in range(5):
+        make_product(name=f"P{n}")
+    first = client.get("/api/v1/products/?page=2&limit=2").json()
+    second = client.get("/api/v1/products/?page=2&limit=2").json()
+    assert first == second
+    assert (second["total"], second["total_pages"], second["page"], second["limit"]) == (5, 3, 2, 2)
+
+
+def test_reads_are_served_from_redis(monkeypatch, client, make_product, private_redis):
+    _use_cache(monkeypatch, Cache(private_redis.url, 0.25, 300))
+    product = make_product()
+    client.get(f"/api/v1/products/{product['id']}")
+    stats_before = redis.Redis.from_url(private_redis.url).info("commandstats")
+    for _ in range(5):
+        client.get(f"/api/v1/products/{product['id']}")
+    stats_after = redis.Redis.from_url(private_redis.url).info("commandstats")
+    assert stats_after.get("cmdstat_set", {}).get("calls", 0) == stats_before.get(
+        "cmdstat_set", {}
+    ).get("calls", 0)
+
+
+def test_no_keys_or_scan_on_the_request_path(
+    monkeypatch, client, admin_headers, alice_headers, make_product, private_redis
+):
+    _use_cache(monkeypatch, Cache(private_redis.url, 0.25, 300))
+    product = make_product()
+    for search in (None, "wid", "none"):
+        client.get("/api/v1/products/", params={"search": search} if search else {})
+    client.post(
+        "/api/v1/orders/", json={"product_id": product["id"], "quantity": 1}, headers=alice_headers
+    )
+    client.put(f"/api/v1/products/{product['id']}", json={"stock": 3}, headers=admin_headers)
+    client.get(f"/api/v1/products/{product['id']}")
+    stats = redis.Redis.from_url(private_redis.url).info("commandstats")
+    assert stats, "the private Redis saw no traffic"
+    assert not {"cmdstat_keys", "cmdstat_scan"} & set(stats)
+
+
+def test_a_dead_redis_port_still_serves(monkeypatch, client, alice_headers, make_product):
+    dead = Cache("redis://127.0.0.1:1/0", 0.25, 300)
+    _use_cache(monkeypatch, dead)
+    product = make_product(stock=3)
+    for _ in range(3):
+        assert client.get("/api/v1/products/").status_code == 200
+        assert client.get(f"/api/v1/products/{product['id']}").json()["stock"] == 3
+    order = client.post(
+        "/api/v1/orders/", json={"product_id": product["id"], "quantity": 1}, headers=alice_headers
+    )
+    assert order.status_code == 201
+    assert client.get(f"/api/v1/products/{product['id']}").json()["stock"] == 2
+
+
+class _SilentServer:
+    """Accepts TCP connections and never answers: a Redis that hangs."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.accepted: list[socket.socket] = []
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+def test_a_hanging_redis_costs_one_timeout_not_one_per_request(monkeypatch, client, make_product):
+    silent = _SilentServer()
+    try:
+        _use_cache(monkeypatch, Cache(f"redis://127.0.0.1:{silent.port}/0", 0.2, 300))
+        product = make_product()
+        for _ in range(20):
+            assert client.get(f"/api/v1/products/{product['id']}").status_code == 200
+            assert client.get("/api/v1/products/").status_code == 200
+        # After the first timeout the cache stands aside instead of making every request wait.
+        assert len(silent.accepted) == 1
+    finally:
+        silent.close()
+
+
+def test_caching_resumes_when_redis_returns(
+    monkeypatch, client, admin_headers, make_product, private_redis
+):
+    monkeypatch.setattr(cache_module, "RETRY_AFTER_FAILURE_SECONDS", 0.0)
+    cache = Cache(private_redis.url, 0.25, 300)
+    _use_cache(monkeypatch, cache)
+    product = make_product(stock=5)
+    url = f"/api/v1/products/{product['id']}"
+    assert client.get(url).json()["stock"] == 5
+    private_redis.stop()
+    # Changed while Redis was away: the invalidation could not be sent.
+    client.put(url, json={"stock": 4}, headers=admin_headers)
+    assert client.get(url).json()["stock"] == 4
+    private_redis.start()
+    assert client.get(url).json()["stock"] == 4
+    assert client.get(url).json()["stock"] == 4
+    assert redis.Redis.from_url(private_redis.url).get(cache_module.EPOCH_KEY) is not None
