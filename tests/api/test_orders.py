@@ -34,7 +34,8 @@ def test_single_product_order_keeps_the_reference_shape(client, alice_headers, m
     assert order["items"] == [
         {"product_id": product["id"], "product_name": "Widget", "quantity": 3, "unit_price": 12.5}
     ]
-    assert order["created_at"] and order["updated_at"]
+    assert order["created_at"]
+    assert order["updated_at"]
     assert _stock(client, product["id"]) == 7
 
 

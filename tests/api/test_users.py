@@ -50,7 +50,8 @@ def test_login_accepts_the_oauth2_form_and_json(client):
     register(client, ALICE)
     form = login(client, ALICE)
     assert form["token_type"] == "bearer"
-    assert form["access_token"] and form["refresh_token"]
+    assert form["access_token"]
+    assert form["refresh_token"]
     json_login = client.post(
         "/api/v1/users/login", json={"email": "ALICE@example.com", "password": ALICE["password"]}
     )
