@@ -7,7 +7,14 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from oms_app.core.errors import DomainError, NotAuthenticated, TooManyRequests
 
@@ -42,8 +49,13 @@ def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
-    if exc.connection_invalidated or isinstance(exc, OperationalError):
+    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
         return _database_unavailable(request, exc)
+    # Safety nets: validation should stop these first, but a bad value is still the client's.
+    if isinstance(exc, DataError):
+        return JSONResponse({"detail": "A value is out of range or malformed"}, status_code=422)
+    if isinstance(exc, IntegrityError):
+        return JSONResponse({"detail": "This conflicts with existing data"}, status_code=409)
     return _unexpected(request, exc)
 
 
@@ -56,4 +68,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

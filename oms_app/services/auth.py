@@ -37,6 +37,7 @@ from oms_app.models.user import (
     UserCreate,
     UserPublic,
 )
+from oms_app.services import login_throttle
 
 BAD_CREDENTIALS = "Incorrect email or password"
 DOWNLOAD_TOKEN_LIFETIME = timedelta(seconds=60)
@@ -57,8 +58,10 @@ def register(data: UserCreate, role: Role = Role.USER) -> UserPublic:
         return UserPublic.model_validate(user)
 
 
-def login(email: str, password: str) -> TokenPair:
+def login(email: str, password: str, client_address: str | None = None) -> TokenPair:
+    """Exchange credentials for a new login, throttled per email and per client address."""
     email = email.strip().lower()
+    login_throttle.check(email, client_address)
     with session_scope() as session:
         # A NUL byte can match no stored email (and PostgreSQL cannot even compare it).
         user = (
@@ -68,9 +71,10 @@ def login(email: str, password: str) -> TokenPair:
         )
         if user is None:
             burn_password_check(password)
+        if user is None or not verify_password(password, user.hashed_password):
+            login_throttle.record_failure(email, client_address)
             raise NotAuthenticated(BAD_CREDENTIALS)
-        if not verify_password(password, user.hashed_password):
-            raise NotAuthenticated(BAD_CREDENTIALS)
+        login_throttle.record_success(email, client_address)
         lifetime = timedelta(days=get_settings().refresh_token_expire_days)
         auth_session = AuthSession(
             id=uuid.uuid4().hex, user_id=user.id, expires_at=datetime.now(UTC) + lifetime

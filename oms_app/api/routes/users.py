@@ -56,7 +56,8 @@ def register(data: UserCreate, background: BackgroundTasks) -> UserPublic:
 async def login(request: Request) -> TokenPair:
     """OAuth2 password flow (form `username` + `password`), or JSON `{email, password}`."""
     credentials = await _read_credentials(request)
-    return await run_in_threadpool(auth.login, credentials.email, credentials.password)
+    address = request.client.host if request.client else None
+    return await run_in_threadpool(auth.login, credentials.email, credentials.password, address)
 
 
 async def _read_credentials(request: Request) -> UserLogin:
