@@ -12,7 +12,9 @@ import jwt
 
 from oms_app.core.config import get_settings
 
-TokenType = Literal["access", "refresh"]
+# "download": a short-lived token that only the file-download routes accept, for links a browser
+# opens itself and so cannot send an Authorization header with.
+TokenType = Literal["access", "refresh", "download"]
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything past this; we refuse rather than truncate
 
 
