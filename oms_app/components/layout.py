@@ -77,6 +77,8 @@ def layout(*children: rx.Component, title: str) -> rx.Component:
         ),
         min_height="100vh",
         width="100%",
+        # Lets browser tests (and the bench) wait until the page's state is live before acting.
+        custom_attrs={"data-hydrated": rx.State.is_hydrated.to_string()},
     )
 
 

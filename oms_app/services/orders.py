@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import false, func, update
@@ -168,6 +169,17 @@ def list_my_orders(
     actor: User, params: PageParams, status: OrderStatus | None = None
 ) -> Page[OrderPublic]:
     return _page(params, status=status, user_id=actor.id)
+
+
+def latest_change(user_id: int) -> datetime | None:
+    """When any of this user's orders last changed (placed or moved): one indexed aggregate.
+
+    Cheap enough for a page to poll, so the shopper sees an admin's status change live.
+    """
+    with session_scope() as session:
+        return session.exec(
+            select(func.max(Order.updated_at)).where(Order.user_id == user_id)
+        ).one()
 
 
 def _page(

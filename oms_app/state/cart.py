@@ -10,7 +10,10 @@ import json
 import reflex as rx
 from pydantic import BaseModel, ValidationError
 
+from oms_app.components.format import money
 from oms_app.models.common import Quantity, RowId
+
+MAX_QUANTITY = 10_000
 
 
 class CartLine(BaseModel):
@@ -19,6 +22,16 @@ class CartLine(BaseModel):
     price: float
     quantity: Quantity
     stock: int = 0
+
+
+class CartRow(BaseModel):
+    """A cart line as the cart page shows it."""
+
+    product_id: int
+    name: str
+    quantity: int
+    price_label: str
+    line_total_label: str
 
 
 class CartState(rx.State):
@@ -35,48 +48,50 @@ class CartState(rx.State):
         self.cart_json = json.dumps([line.model_dump() for line in lines])
 
     @rx.var
-    def lines(self) -> list[CartLine]:
-        return self._read()
+    def rows(self) -> list[CartRow]:
+        return [
+            CartRow(
+                product_id=line.product_id,
+                name=line.name,
+                quantity=line.quantity,
+                price_label=money(line.price),
+                line_total_label=money(line.price * line.quantity),
+            )
+            for line in self._read()
+        ]
+
+    @rx.var
+    def total_label(self) -> str:
+        return money(sum(line.price * line.quantity for line in self._read()))
 
     @rx.var
     def item_count(self) -> int:
         return sum(line.quantity for line in self._read())
 
-    @rx.var
-    def total(self) -> float:
-        return round(sum(line.price * line.quantity for line in self._read()), 2)
+    def read_lines(self) -> list[CartLine]:
+        return self._read()
 
     def add_line(self, line: CartLine) -> None:
         lines = self._read()
         for existing in lines:
             if existing.product_id == line.product_id:
-                existing.quantity = min(existing.quantity + line.quantity, 10_000)
+                existing.quantity = min(existing.quantity + line.quantity, MAX_QUANTITY)
                 existing.price, existing.name, existing.stock = line.price, line.name, line.stock
                 break
         else:
             lines.append(line)
         self._write(lines)
 
-    @rx.event
-    def set_quantity(self, product_id: int, quantity: str | int):
-        try:
-            wanted = int(quantity)
-        except (TypeError, ValueError):
-            return rx.toast.error("Quantity must be a whole number")
+    def update_quantity(self, product_id: int, quantity: int) -> None:
+        """Set one line's quantity; zero or less takes the line out of the cart."""
         lines = self._read()
-        if wanted <= 0:
+        if quantity <= 0:
             lines = [line for line in lines if line.product_id != product_id]
         else:
             for line in lines:
                 if line.product_id == product_id:
-                    line.quantity = min(wanted, 10_000)
+                    line.quantity = min(quantity, MAX_QUANTITY)
         self._write(lines)
-        return None
-
-    @rx.event
-    def remove(self, product_id: int):
-        self._write([line for line in self._read() if line.product_id != product_id])
-        return rx.toast.info("Removed from cart")
 
     def clear(self) -> None:
         self._write([])

@@ -16,6 +16,13 @@ from oms_app.models.user import User
 from oms_app.services import auth
 
 
+def safe_next(target: str | None, default: str = routes.CATALOGUE) -> str:
+    """Where to go after logging in: only a path on this site, never another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
 class SessionState(rx.State):
     access_token: str = rx.LocalStorage("", name="oms_access_token", sync=True)
     refresh_token: str = rx.LocalStorage("", name="oms_refresh_token", sync=True)

@@ -1,0 +1,13 @@
+"""One module per page, each holding its state beside its components. Importing registers them."""
+
+from oms_app.pages import (  # noqa: F401
+    admin_dashboard,
+    admin_orders,
+    admin_products,
+    admin_users,
+    cart,
+    catalogue,
+    login,
+    orders,
+    register,
+)
