@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from oms_app.api.errors import install_error_handlers
+from oms_app.api.middleware import install_request_context
 from oms_app.api.routes import health, orders, products, users
 
 API_PREFIX = "/api"
@@ -30,4 +31,5 @@ def create_api() -> FastAPI:
     api.include_router(v1)
     api.include_router(health.router, prefix=API_PREFIX)
     install_error_handlers(api)
+    install_request_context(api)
     return api
