@@ -15,6 +15,8 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from oms_app.core.errors import DomainError, NotAuthenticated, TooManyRequests
 
@@ -64,7 +66,29 @@ def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "Internal server error"}, status_code=500)
 
 
+def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """405 with every method the path supports, not only those of the first route matched."""
+    if exc.status_code != 405:
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+    allowed = sorted(
+        {
+            method
+            for route in request.app.routes
+            if isinstance(route, Route)
+            and route.methods
+            and route.matches(request.scope)[0] != Match.NONE
+            for method in route.methods
+        }
+    )
+    return JSONResponse(
+        {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(allowed)}
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _method_not_allowed)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DBAPIError, _database_error)

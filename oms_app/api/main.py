@@ -6,7 +6,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from oms_app.api.errors import install_error_handlers
+from oms_app.api.hardening import install_hardening
 from oms_app.api.middleware import install_request_context
+from oms_app.api.responses import ERROR_RESPONSES
 from oms_app.api.routes import health, orders, products, users
 
 API_PREFIX = "/api"
@@ -24,7 +26,7 @@ def create_api() -> FastAPI:
         static_url=f"{API_PREFIX}/docs/static",
         swagger_ui_parameters={"persistAuthorization": True},
     )
-    v1 = APIRouter(prefix=f"{API_PREFIX}/v1")
+    v1 = APIRouter(prefix=f"{API_PREFIX}/v1", responses=ERROR_RESPONSES)
     v1.include_router(users.router)
     v1.include_router(products.router)
     v1.include_router(orders.router)
@@ -32,4 +34,5 @@ def create_api() -> FastAPI:
     api.include_router(health.router, prefix=API_PREFIX)
     install_error_handlers(api)
     install_request_context(api)
+    install_hardening(api)
     return api

@@ -10,10 +10,12 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
 )
 from sqlalchemy import DateTime
 from sqlmodel import Field as SQLField
@@ -53,14 +55,34 @@ SearchText = Annotated[str, StringConstraints(max_length=255), AfterValidator(_r
 # Money is exact in the database and in Python, and a plain JSON number on the wire,
 # as the reference's clients expect.
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def _reject_bool(value: object) -> object:
+    # JSON true/false are not numbers, though Python would happily count them as 1 and 0.
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")
+    return value
+
+
+NotBool = BeforeValidator(_reject_bool)
+_PRICE_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 99_999_999.99, "multipleOf": 0.01},
+        {"type": "string", "pattern": r"^(?!0+(\.0+)?$)\d{1,8}(\.\d{1,2})?$"},
+    ],
+    "description": "More than 0, at most 2 decimals",
+}
 Price = Annotated[
     Decimal,
     Field(gt=0, max_digits=10, decimal_places=2),
+    NotBool,
+    WithJsonSchema(_PRICE_SCHEMA),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
-Stock = Annotated[int, Field(ge=0, le=1_000_000_000)]
-Quantity = Annotated[int, Field(ge=1, le=10_000)]
-RowId = Annotated[int, Field(ge=1, le=MAX_INT32)]
+# Field first: constraints placed after a validator would not reach the JSON schema.
+Stock = Annotated[int, Field(ge=0, le=1_000_000_000), NotBool]
+Quantity = Annotated[int, Field(ge=1, le=10_000), NotBool]
+RowId = Annotated[int, Field(ge=1, le=MAX_INT32), NotBool]
 
 T = TypeVar("T")
 

@@ -97,7 +97,30 @@ class OrderLineIn(BaseModel):
 class OrderCreate(BaseModel):
     """A cart of lines, or the reference's single `{product_id, quantity}`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # Tell OpenAPI clients what the validator below enforces: one shape or the other.
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["items"],
+                    "properties": {
+                        "items": {"type": "array"},
+                        "product_id": {"type": "null"},
+                        "quantity": {"type": "null"},
+                    },
+                },
+                {
+                    "required": ["product_id", "quantity"],
+                    "properties": {
+                        "items": {"type": "null"},
+                        "product_id": {"type": "integer"},
+                        "quantity": {"type": "integer"},
+                    },
+                },
+            ]
+        },
+    )
 
     items: Annotated[list[OrderLineIn], Field(min_length=1, max_length=100)] | None = None
     product_id: RowId | None = None

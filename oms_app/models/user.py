@@ -32,9 +32,14 @@ def _check_password(value: str) -> str:
     return value
 
 
-Password = Annotated[str, AfterValidator(_check_password)]
+Password = Annotated[
+    str,
+    # Characters in the schema (a byte count cannot be expressed); bytes are what is enforced.
+    Field(min_length=8, max_length=MAX_PASSWORD_BYTES, description="8 to 72 bytes (UTF-8)"),
+    AfterValidator(_check_password),
+]
 Email = Annotated[
-    EmailStr, StringConstraints(max_length=255), AfterValidator(lambda email: email.lower())
+    EmailStr, StringConstraints(max_length=254), AfterValidator(lambda email: email.lower())
 ]
 
 

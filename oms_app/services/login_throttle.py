@@ -11,6 +11,7 @@ it is unreachable) each process keeps its own.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import threading
@@ -102,10 +103,8 @@ def record_success(email: str, address: str | None) -> None:
     _local.clear(*keys)
     client = get_cache().client
     if client is not None:
-        try:
+        with contextlib.suppress(redis.RedisError):
             client.delete(*keys, *(f"{key}:lock" for key in keys))
-        except redis.RedisError:
-            pass
 
 
 def _retry_after(key: str) -> float:

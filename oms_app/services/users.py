@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from oms_app.core.db import session_scope
-from oms_app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from oms_app.core.errors import Conflict, Forbidden, NotFound
 from oms_app.core.security import hash_password, verify_password
 from oms_app.models.common import Page, PageParams, utcnow
 from oms_app.models.user import Role, User, UserPublic, UserUpdate
@@ -50,7 +50,7 @@ def update_user(actor: User, user_id: int, data: UserUpdate) -> UserPublic:
         if sensitive and not (
             data.current_password and verify_password(data.current_password, user.hashed_password)
         ):
-            raise InvalidInput(
+            raise Forbidden(
                 "current_password is required and must be correct to change the email or password"
             )
         if data.name is not None:

@@ -154,4 +154,4 @@ def test_unknown_and_out_of_range_ids_are_not_5xx(client):
     assert client.get("/api/v1/products/424242").status_code == 404
     assert client.get("/api/v1/products/0").status_code == 422
     assert client.get(f"/api/v1/products/{2**63}").status_code == 422
-    assert client.get("/api/v1/products/abc").status_code == 422
+    assert client.get("/api/v1/products/abc").status_code == 404

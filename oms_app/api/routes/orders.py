@@ -111,19 +111,19 @@ def export_orders(
     )
 
 
-@router.get("/{order_id}", response_model=OrderPublic)
+@router.get("/{order_id:int}", response_model=OrderPublic)
 def read_order(user: CurrentUser, order_id: OrderId) -> OrderPublic:
     return orders.get_order(user, order_id)
 
 
-@router.put("/{order_id}", response_model=OrderPublic)
+@router.put("/{order_id:int}", response_model=OrderPublic)
 def update_order_status(
     user: CurrentUser, order_id: OrderId, data: OrderStatusUpdate, background: BackgroundTasks
 ) -> OrderPublic:
     return _changed(orders.change_status(user, order_id, data.status), user.id, background)
 
 
-@router.put("/{order_id}/cancel", response_model=OrderPublic)
+@router.put("/{order_id:int}/cancel", response_model=OrderPublic)
 def cancel_order(user: CurrentUser, order_id: OrderId, background: BackgroundTasks) -> OrderPublic:
     return _changed(orders.cancel_order(user, order_id), user.id, background)
 

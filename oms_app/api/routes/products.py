@@ -43,22 +43,22 @@ def list_deleted_products(
     return products.list_deleted_products(user, query, query.search)
 
 
-@router.get("/{product_id}", response_model=ProductPublic)
+@router.get("/{product_id:int}", response_model=ProductPublic)
 def read_product(product_id: ProductId) -> Response:
     return _json(products.get_product_json(product_id))
 
 
-@router.put("/{product_id}", response_model=ProductPublic)
+@router.put("/{product_id:int}", response_model=ProductPublic)
 def update_product(user: CurrentUser, product_id: ProductId, data: ProductUpdate) -> ProductPublic:
     return products.update_product(user, product_id, data)
 
 
-@router.delete("/{product_id}")
+@router.delete("/{product_id:int}")
 def delete_product(user: CurrentUser, product_id: ProductId) -> dict[str, str]:
     products.delete_product(user, product_id)
     return {"detail": "Product deleted"}
 
 
-@router.put("/{product_id}/restore", response_model=ProductPublic)
+@router.put("/{product_id:int}/restore", response_model=ProductPublic)
 def restore_product(user: CurrentUser, product_id: ProductId) -> ProductPublic:
     return products.restore_product(user, product_id)

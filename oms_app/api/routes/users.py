@@ -96,22 +96,22 @@ def read_me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
-@router.get("/{user_id}", response_model=UserPublic)
+@router.get("/{user_id:int}", response_model=UserPublic)
 def read_user(user: CurrentUser, user_id: UserId) -> UserPublic:
     return users.get_user(user, user_id)
 
 
-@router.put("/{user_id}", response_model=UserPublic)
+@router.put("/{user_id:int}", response_model=UserPublic)
 def update_user(user: CurrentUser, user_id: UserId, data: UserUpdate) -> UserPublic:
     return users.update_user(user, user_id, data)
 
 
-@router.put("/{user_id}/role", response_model=UserPublic)
+@router.put("/{user_id:int}/role", response_model=UserPublic)
 def toggle_role(user: CurrentUser, user_id: UserId) -> UserPublic:
     return users.toggle_role(user, user_id)
 
 
-@router.delete("/{user_id}")
+@router.delete("/{user_id:int}")
 def delete_user(user: CurrentUser, user_id: UserId) -> dict[str, str]:
     users.delete_user(user, user_id)
     return {"detail": "User deleted"}
