@@ -20,7 +20,9 @@ DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'oms.db'}"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # Only the process environment counts: a stray .env file must not turn a test run or a
+    # local start into a production configuration. (docker compose reads .env itself.)
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
 
     # The reference's variables
     secret_key: str = DEFAULT_SECRET_KEY

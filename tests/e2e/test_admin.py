@@ -151,7 +151,7 @@ def test_the_dashboard_shows_figures_and_charts(browser_ui: Browser, base_url: s
 
 
 def test_an_admin_creates_a_product_that_shoppers_then_find(browser_ui: Browser):
-    name = _unique("Desk Lamp")
+    name = _unique("Reading Light")
     page = browser_ui.open_as_admin("/admin/products")
     page.get_by_role("button", name="New product").click()
     dialog = page.get_by_role("dialog")
