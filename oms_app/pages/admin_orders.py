@@ -17,7 +17,7 @@ from oms_app.components.status_badge import status_badge
 from oms_app.core.errors import DomainError
 from oms_app.models.common import PageParams
 from oms_app.models.order import OrderPublic, OrderStatus
-from oms_app.services import auth, orders
+from oms_app.services import activity, auth, orders
 from oms_app.state.admin import AdminState
 from oms_app.state.session import SessionState
 
@@ -135,6 +135,7 @@ class OrdersAdminState(AdminState):
             yield rx.toast.error(message)
         else:
             yield rx.toast.success(f"Order #{order_id} is now {changed.status.value}.")
+            activity.order_status_changed(changed)
         finally:
             self.busy_id = 0
         yield OrdersAdminState.load

@@ -11,7 +11,7 @@ from oms_app.components.forms import inline_error, labelled_input
 from oms_app.components.layout import layout
 from oms_app.core.errors import DomainError
 from oms_app.models.order import OrderCreate, OrderLineIn
-from oms_app.services import orders
+from oms_app.services import activity, orders
 from oms_app.state.cart import CartRow, CartState
 from oms_app.state.session import SessionState
 
@@ -82,6 +82,7 @@ class CartPageState(rx.State):
         cart.clear()
         yield rx.toast.success(f"Order #{placed.order.id} placed.")
         yield rx.redirect(routes.ORDERS)
+        activity.order_created(placed.order)
 
 
 def cart_line(row: rx.Var[CartRow]) -> rx.Component:

@@ -28,7 +28,7 @@ from oms_app.components.status_badge import status_badge
 from oms_app.core.errors import DomainError
 from oms_app.models.common import PageParams
 from oms_app.models.order import OrderPublic, OrderStatus
-from oms_app.services import orders
+from oms_app.services import activity, orders
 from oms_app.state.session import SessionState
 
 PAGE_SIZE = 10
@@ -158,7 +158,7 @@ class MyOrdersState(rx.State):
         session = await self.get_state(SessionState)
         try:
             actor = await session.actor()
-            await run_in_threadpool(orders.cancel_order, actor, order_id)
+            cancelled = await run_in_threadpool(orders.cancel_order, actor, order_id)
             await self._reload()
         except DomainError as exc:
             yield rx.toast.error(exc.message)
@@ -169,6 +169,7 @@ class MyOrdersState(rx.State):
         finally:
             self.cancelling_id = 0
         yield rx.toast.success(f"Order #{order_id} cancelled; its items are back in stock.")
+        activity.order_status_changed(cancelled)
 
     def _is_current_watcher(self, generation: int) -> bool:
         return (

@@ -12,7 +12,7 @@ from oms_app.components.layout import layout
 from oms_app.core.errors import Conflict, DomainError
 from oms_app.models.user import UserCreate
 from oms_app.pages.login import auth_card
-from oms_app.services import auth
+from oms_app.services import activity, auth
 from oms_app.state.session import SessionState
 
 FIELDS = ("name", "email", "password")
@@ -56,7 +56,7 @@ class RegisterState(rx.State):
         session = await self.get_state(SessionState)
         try:
             data = UserCreate.model_validate({key: form.get(key, "") for key in FIELDS})
-            await run_in_threadpool(auth.register, data)
+            user = await run_in_threadpool(auth.register, data)
             pair = await run_in_threadpool(
                 auth.login, data.email, data.password, self.router.session.client_ip or None
             )
@@ -74,6 +74,7 @@ class RegisterState(rx.State):
             self.submitting = False
         yield rx.toast.success(f"Welcome, {session.user_name}! Your account is ready.")
         yield rx.redirect(routes.CATALOGUE)
+        activity.user_registered(user)
 
     @rx.event
     def reset_form(self):

@@ -1,41 +1,46 @@
-"""The activity log: business events worth a line, written after the response has been sent.
+"""The activity log: business events worth a line, written after the answer has gone out.
 
-Callers schedule these (FastAPI background tasks, Reflex background events) instead of logging
-inline, so logging never adds to a user's wait. No emails, names or passwords are logged.
+Callers run these once the user has their answer: REST routes as FastAPI background tasks,
+Reflex handlers after their last state update. No emails, names or passwords are logged.
 """
 
 from __future__ import annotations
 
 import logging
 
+from oms_app.models.order import OrderPublic
+from oms_app.models.user import UserPublic
+
 log = logging.getLogger("oms.activity")
 
 
-def user_registered(user_id: int) -> None:
-    log.info("user registered", extra={"event": "user_registered", "user_id": user_id})
+def user_registered(user: UserPublic) -> None:
+    log.info("user registered", extra={"event": "user_registered", "user_id": user.id})
 
 
-def order_created(order_id: int, user_id: int | None, total: float, lines: int) -> None:
+def order_created(order: OrderPublic) -> None:
     log.info(
         "order created",
         extra={
             "event": "order_created",
-            "order_id": order_id,
-            "user_id": user_id,
-            "total": total,
-            "lines": lines,
+            "order_id": order.id,
+            "user_id": order.user_id,
+            "total": float(order.total),
+            "lines": len(order.items),
         },
     )
 
 
-def order_status_changed(order_id: int, from_status: str, to_status: str, actor_id: int) -> None:
+def order_status_changed(order: OrderPublic) -> None:
+    """Log the order's latest status change (its last event)."""
+    last = order.events[-1]
     log.info(
         "order status changed",
         extra={
             "event": "order_status_changed",
-            "order_id": order_id,
-            "from_status": from_status,
-            "to_status": to_status,
-            "actor_id": actor_id,
+            "order_id": order.id,
+            "from_status": last.from_status,
+            "to_status": last.to_status,
+            "actor_id": last.actor_id,
         },
     )

@@ -45,10 +45,7 @@ def create_order(
 ) -> OrderPublic:
     placed = orders.place_order(user, data, idempotency_key)
     if placed.created:
-        order = placed.order
-        background.add_task(
-            activity.order_created, order.id, order.user_id, float(order.total), len(order.items)
-        )
+        background.add_task(activity.order_created, placed.order)
     else:
         response.headers["Idempotent-Replayed"] = "true"
     return placed.order
@@ -120,17 +117,13 @@ def read_order(user: CurrentUser, order_id: OrderId) -> OrderPublic:
 def update_order_status(
     user: CurrentUser, order_id: OrderId, data: OrderStatusUpdate, background: BackgroundTasks
 ) -> OrderPublic:
-    return _changed(orders.change_status(user, order_id, data.status), user.id, background)
+    order = orders.change_status(user, order_id, data.status)
+    background.add_task(activity.order_status_changed, order)
+    return order
 
 
 @router.put("/{order_id:int}/cancel", response_model=OrderPublic)
 def cancel_order(user: CurrentUser, order_id: OrderId, background: BackgroundTasks) -> OrderPublic:
-    return _changed(orders.cancel_order(user, order_id), user.id, background)
-
-
-def _changed(order: OrderPublic, actor_id: int, background: BackgroundTasks) -> OrderPublic:
-    last = order.events[-1]
-    background.add_task(
-        activity.order_status_changed, order.id, last.from_status, last.to_status, actor_id
-    )
+    order = orders.cancel_order(user, order_id)
+    background.add_task(activity.order_status_changed, order)
     return order

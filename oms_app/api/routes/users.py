@@ -48,7 +48,7 @@ _LOGIN_BODY = {
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
 def register(data: UserCreate, background: BackgroundTasks) -> UserPublic:
     user = auth.register(data)
-    background.add_task(activity.user_registered, user.id)
+    background.add_task(activity.user_registered, user)
     return user
 
 
