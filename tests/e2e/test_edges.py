@@ -1,0 +1,44 @@
+"""The edges a browser meets: Swagger UI offline, security headers on pages, login throttling."""
+
+from __future__ import annotations
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from oms_app.services import login_throttle
+from tests.e2e.test_shop import api_register, at, open_page
+
+
+def test_swagger_ui_renders_offline_with_authorize(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/api")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("OMS API", timeout=20_000)
+    expect(page.get_by_role("button", name="Authorize")).to_be_visible()
+    expect(
+        page.locator(".opblock-summary-path").filter(has_text="/api/v1/orders/")
+    ).not_to_have_count(0)
+
+
+def test_pages_carry_security_headers(base_url: str) -> None:
+    response = httpx.get(f"{base_url}/login", follow_redirects=True)
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_repeated_failed_logins_are_refused_with_a_readable_message(
+    page: Page, base_url: str
+) -> None:
+    email = api_register(base_url, "Guessed")
+    open_page(page, f"{base_url}/login")
+    form = page.locator("form")
+    form.get_by_label("Email").fill(email)
+    button = form.get_by_role("button", name="Log in")
+    # A few more tries than the free allowance: the lock must come, whatever the timing.
+    for _ in range(login_throttle.EMAIL.free_failures + 3):
+        form.get_by_label("Password").fill("not-the-password")
+        expect(button).to_be_enabled()
+        button.click()
+        expect(page.locator("#login-error")).not_to_be_empty()
+    expect(page.locator("#login-error")).to_contain_text("Too many failed login attempts")
+    expect(page).to_have_url(at(base_url, "/login"))
