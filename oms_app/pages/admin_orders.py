@@ -19,6 +19,7 @@ from oms_app.models.common import PageParams
 from oms_app.models.order import OrderPublic, OrderStatus
 from oms_app.services import activity, auth, orders
 from oms_app.state.admin import AdminState
+from oms_app.state.pagination import PagedState
 from oms_app.state.session import SessionState
 
 PAGE_SIZE = 10
@@ -64,11 +65,8 @@ class OrderRow(BaseModel):
         )
 
 
-class OrdersAdminState(AdminState):
+class OrdersAdminState(PagedState, AdminState):
     status_filter: str = ALL
-    page: int = 1
-    total: int = 0
-    total_pages: int = 0
     rows: list[OrderRow] = []
     busy_id: int = 0
     exporting: bool = False
@@ -106,20 +104,6 @@ class OrdersAdminState(AdminState):
         self.status_filter = value if value in FILTERS else ALL
         self.page = 1
         return OrdersAdminState.load
-
-    @rx.event
-    def previous_page(self):
-        if self.page > 1:
-            self.page -= 1
-            return OrdersAdminState.load
-        return None
-
-    @rx.event
-    def next_page(self):
-        if self.page < self.total_pages:
-            self.page += 1
-            return OrdersAdminState.load
-        return None
 
     @rx.event
     async def change_status(self, order_id: int, status: str):

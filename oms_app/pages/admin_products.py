@@ -17,6 +17,7 @@ from oms_app.models.product import ProductCreate, ProductPublic, ProductUpdate
 from oms_app.services import products
 from oms_app.services.dashboard import LOW_STOCK_THRESHOLD
 from oms_app.state.admin import AdminState
+from oms_app.state.pagination import PagedState
 from oms_app.state.session import SessionState
 
 PAGE_SIZE = 10
@@ -72,12 +73,9 @@ class ProductRow(BaseModel):
         )
 
 
-class ProductsAdminState(AdminState):
+class ProductsAdminState(PagedState, AdminState):
     show_deleted: bool = False
     search: str = ""
-    page: int = 1
-    total: int = 0
-    total_pages: int = 0
     rows: list[ProductRow] = []
     busy_id: int = 0
 
@@ -135,20 +133,6 @@ class ProductsAdminState(AdminState):
         self.page = 1
         self.rows = []
         return ProductsAdminState.load
-
-    @rx.event
-    def previous_page(self):
-        if self.page > 1:
-            self.page -= 1
-            return ProductsAdminState.load
-        return None
-
-    @rx.event
-    def next_page(self):
-        if self.page < self.total_pages:
-            self.page += 1
-            return ProductsAdminState.load
-        return None
 
     # --- delete and restore ----------------------------------------------------------------
 

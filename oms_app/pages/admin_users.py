@@ -15,6 +15,7 @@ from oms_app.models.common import PageParams
 from oms_app.models.user import UserPublic
 from oms_app.services import users
 from oms_app.state.admin import AdminState
+from oms_app.state.pagination import PagedState
 from oms_app.state.session import SessionState
 
 PAGE_SIZE = 10
@@ -38,10 +39,7 @@ class UserRow(BaseModel):
         )
 
 
-class UsersAdminState(AdminState):
-    page: int = 1
-    total: int = 0
-    total_pages: int = 0
+class UsersAdminState(PagedState, AdminState):
     rows: list[UserRow] = []
     busy_id: int = 0
     confirm_id: int = 0
@@ -68,20 +66,6 @@ class UsersAdminState(AdminState):
             return
         self.rows = [UserRow.of(u) for u in result.data]
         self.total, self.total_pages = result.total, result.total_pages
-
-    @rx.event
-    def previous_page(self):
-        if self.page > 1:
-            self.page -= 1
-            return UsersAdminState.load
-        return None
-
-    @rx.event
-    def next_page(self):
-        if self.page < self.total_pages:
-            self.page += 1
-            return UsersAdminState.load
-        return None
 
     @rx.event
     async def toggle_role(self, user_id: int):

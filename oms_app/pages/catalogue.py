@@ -18,6 +18,7 @@ from oms_app.core.errors import DomainError
 from oms_app.models.common import PageParams, SearchText
 from oms_app.services import products
 from oms_app.state.cart import CartLine, CartState
+from oms_app.state.pagination import PagedState
 from oms_app.state.session import SessionState
 
 PAGE_SIZE = 12
@@ -33,11 +34,8 @@ class ProductCard(BaseModel):
     stock: int
 
 
-class CatalogueState(rx.State):
+class CatalogueState(PagedState, rx.State):
     search: str = ""
-    page: int = 1
-    total: int = 0
-    total_pages: int = 0
     products: list[ProductCard] = []
     loading: bool = False
     loaded: bool = False
@@ -85,20 +83,6 @@ class CatalogueState(rx.State):
         self.search = value
         self.page = 1
         return CatalogueState.load
-
-    @rx.event
-    def next_page(self):
-        if self.page < self.total_pages:
-            self.page += 1
-            return CatalogueState.load
-        return None
-
-    @rx.event
-    def previous_page(self):
-        if self.page > 1:
-            self.page -= 1
-            return CatalogueState.load
-        return None
 
     @rx.event
     async def add_to_cart(self, form: dict[str, str]):

@@ -253,3 +253,16 @@ def test_orders_page_sends_visitors_to_login(page: Page, base_url: str) -> None:
     page.goto(base_url + "/orders")
     expect(page).to_have_url(re.compile(re.escape(f"{base_url}/login?next=/orders") + "/?$"))
     expect(page.locator(".order-card")).to_have_count(0)
+
+
+def test_catalogue_pages_forward_and_back(page: Page, base_url: str) -> None:
+    open_page(page, f"{base_url}/")
+    position = page.get_by_text(re.compile(r"^Page \d+ of \d+"))
+    expect(position).to_have_text(re.compile(r"^Page 1 of [3-9]"))
+    first_page = page.locator(".product-name").all_inner_texts()
+    page.get_by_role("button", name="Next").click()
+    expect(position).to_have_text(re.compile(r"^Page 2 of "))
+    expect(page.locator(".product-name").first).not_to_have_text(first_page[0])
+    page.get_by_role("button", name="Previous").click()
+    expect(position).to_have_text(re.compile(r"^Page 1 of "))
+    expect(page.locator(".product-name").first).to_have_text(first_page[0])
