@@ -81,7 +81,8 @@ Price = Annotated[
 ]
 # Field first: constraints placed after a validator would not reach the JSON schema.
 Stock = Annotated[int, Field(ge=0, le=1_000_000_000), NotBool]
-Quantity = Annotated[int, Field(ge=1, le=10_000), NotBool]
+MAX_QUANTITY = 10_000  # per order line
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY), NotBool]
 RowId = Annotated[int, Field(ge=1, le=MAX_INT32), NotBool]
 
 T = TypeVar("T")

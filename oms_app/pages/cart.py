@@ -10,6 +10,7 @@ from oms_app import routes
 from oms_app.components.forms import inline_error, labelled_input
 from oms_app.components.layout import layout
 from oms_app.core.errors import DomainError
+from oms_app.models.common import MAX_QUANTITY
 from oms_app.models.order import OrderCreate, OrderLineIn
 from oms_app.services import activity, orders
 from oms_app.state.cart import CartRow, CartState
@@ -102,7 +103,7 @@ def cart_line(row: rx.Var[CartRow]) -> rx.Component:
                     name="quantity",
                     type="number",
                     min=1,
-                    max=10_000,
+                    max=MAX_QUANTITY,
                     default_value=row.quantity.to_string(),
                     # Committed on blur, so clearing the field to retype never drops the line.
                     on_blur=lambda value: CartPageState.change_quantity(row.product_id, value),

@@ -15,7 +15,7 @@ from oms_app.components.forms import field_label, labelled_input
 from oms_app.components.layout import layout, loading
 from oms_app.components.pagination import pagination
 from oms_app.core.errors import DomainError
-from oms_app.models.common import PageParams, SearchText
+from oms_app.models.common import MAX_QUANTITY, PageParams, SearchText
 from oms_app.services import products
 from oms_app.state.cart import CartLine, CartState
 from oms_app.state.pagination import PagedState
@@ -100,7 +100,7 @@ class CatalogueState(PagedState, rx.State):
                 stock=product.stock,
             )
         except ValidationError:
-            return rx.toast.error("Quantity must be a whole number from 1 to 10,000.")
+            return rx.toast.error(f"Quantity must be a whole number from 1 to {MAX_QUANTITY:,}.")
         cart = await self.get_state(CartState)
         cart.add_line(line)
         return rx.toast.success(f"Added {line.quantity} \u00d7 {line.name} to your cart.")
@@ -174,7 +174,7 @@ def product_card(product: rx.Var[ProductCard]) -> rx.Component:
                             name="quantity",
                             type="number",
                             min=1,
-                            max=10_000,
+                            max=MAX_QUANTITY,
                             default_value="1",
                             size="2",
                         ),

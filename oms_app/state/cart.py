@@ -11,9 +11,7 @@ import reflex as rx
 from pydantic import BaseModel, ValidationError
 
 from oms_app.components.format import money
-from oms_app.models.common import Quantity, RowId
-
-MAX_QUANTITY = 10_000
+from oms_app.models.common import MAX_QUANTITY, Quantity, RowId
 
 
 class CartLine(BaseModel):
