@@ -232,7 +232,15 @@ class RoundRobinBalancer:
         await asyncio.gather(_pipe(client, to_upstream), _pipe(upstream, to_client))
 
     def close(self) -> None:
-        self._loop.call_soon_threadsafe(self._server.close)
+        async def shutdown() -> None:
+            self._server.close()
+            # End the open relays before the loop stops, so none is destroyed while pending.
+            relays = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in relays:
+                task.cancel()
+            await asyncio.gather(*relays, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
 
 
