@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from anyio import to_thread
 from sqlalchemy import false, func, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
@@ -55,12 +56,34 @@ def _list_key(params: PageParams, search: str | None) -> str:
 def list_products_json(params: PageParams, search: str | None = None) -> bytes:
     """The public catalogue page as JSON bytes, from the cache when possible."""
     search = normalise_search(search)
-    cache = get_cache()
-    slot, cached = cache.get(LIST_NAMESPACE, _list_key(params, search))
+    slot, cached = get_cache().get(LIST_NAMESPACE, _list_key(params, search))
     if cached is not None:
         return cached
+    return _build_list_json(params, search, slot)
+
+
+async def list_products_json_async(params: PageParams, search: str | None = None) -> bytes:
+    """`list_products_json` for the event loop: a hit is answered without leaving the loop; a
+    miss queries the database in a worker thread.
+
+    The hit reads Redis with the blocking client, on purpose. A local GET takes ~0.1 ms, much
+    less than the hop to a worker thread and back that it saves (measured: 1.8x the cached
+    throughput). redis.asyncio was tried and rejected: its timeout runs on the event loop, so
+    when worker threads hold the GIL the loop lags, healthy reads time out, the cache switches
+    itself off and every request falls to the database (measured: a collapse to ~50 req/s).
+    The blocking client's timeout is the kernel's. The price: a hanging Redis stalls this
+    worker's loop once, for the cache's short timeout, before the cache stands aside.
+    """
+    search = normalise_search(search)
+    slot, cached = get_cache().get(LIST_NAMESPACE, _list_key(params, search))
+    if cached is not None:
+        return cached
+    return await to_thread.run_sync(_build_list_json, params, search, slot)
+
+
+def _build_list_json(params: PageParams, search: str | None, slot: str | None) -> bytes:
     body = _query_page(params, search, deleted=False).model_dump_json().encode()
-    cache.put(slot, body)
+    get_cache().put(slot, body)
     return body
 
 
@@ -79,26 +102,73 @@ def _query_page(params: PageParams, search: str | None, deleted: bool) -> Produc
     conditions = [Product.is_deleted == deleted]
     if search is not None:
         conditions.append(_search_filter(search))
+    order = (Product.created_at.desc(), Product.id.desc())
     with session_scope() as session:
+        if search is not None:
+            return _query_search_page(session, params, conditions)
         total = session.exec(select(func.count()).select_from(Product).where(*conditions)).one()
         rows = session.exec(
             select(Product)
             .where(*conditions)
-            .order_by(Product.created_at.desc(), Product.id.desc())
+            .order_by(*order)
             .offset(params.offset)
             .limit(params.limit)
         ).all()
         return ProductPage.of([ProductPublic.model_validate(p) for p in rows], total, params)
 
 
+def _query_search_page(
+    session: Session, params: PageParams, conditions: list[ColumnElement[bool]]
+) -> ProductPage:
+    """A search page and its exact total from ONE trigram index scan.
+
+    Counting and paging separately scans the trigram index and rechecks every matching row
+    twice, and that scan is most of a search's cost. Here the matches (id and sort key only) are
+    collected once (PostgreSQL materialises a CTE used twice), counted, and only the page's rows
+    are fetched in full.
+    """
+    matches = select(Product.id, Product.created_at).where(*conditions).cte("matches")
+    total = select(func.count()).select_from(matches).scalar_subquery()
+    page = (
+        select(matches.c.id)
+        .order_by(matches.c.created_at.desc(), matches.c.id.desc())
+        .offset(params.offset)
+        .limit(params.limit)
+        .subquery("page")
+    )
+    rows = session.execute(
+        select(Product, total)
+        .join(page, Product.id == page.c.id)
+        .order_by(Product.created_at.desc(), Product.id.desc())
+    ).all()
+    if rows:
+        count = rows[0][1]
+    elif params.offset == 0:
+        count = 0
+    else:  # a page past the end carries no row to read the total from
+        count = session.exec(select(func.count()).select_from(matches)).one()
+    return ProductPage.of([ProductPublic.model_validate(r[0]) for r in rows], count, params)
+
+
 def get_product_json(product_id: int) -> bytes:
-    cache = get_cache()
-    slot, cached = cache.get(_detail_namespace(product_id), "detail")
+    slot, cached = get_cache().get(_detail_namespace(product_id), "detail")
     if cached is not None:
         return cached
+    return _build_product_json(product_id, slot)
+
+
+async def get_product_json_async(product_id: int) -> bytes:
+    """`get_product_json` for the event loop (see `list_products_json_async`)."""
+    slot, cached = get_cache().get(_detail_namespace(product_id), "detail")
+    if cached is not None:
+        return cached
+    return await to_thread.run_sync(_build_product_json, product_id, slot)
+
+
+def _build_product_json(product_id: int, slot: str | None) -> bytes:
     with session_scope() as session:
         body = ProductPublic.model_validate(_load_live(session, product_id)).model_dump_json()
-    cache.put(slot, body.encode())
+    get_cache().put(slot, body.encode())
     return body.encode()
 
 
