@@ -77,35 +77,34 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             return replay
     try:
         with session_scope() as session:
+            priced = _price_lines(session, wanted)
             order = Order(
                 user_id=actor.id,
-                total=Decimal(0),
+                total=sum((price * wanted[pid] for pid, (_, price) in priced.items()), Decimal(0)),
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint if idempotency_key else None,
             )
             session.add(order)
             # Claim the idempotency key before touching stock: a concurrent retry waits here.
             session.flush()
-            total = Decimal(0)
-            for product_id in sorted(wanted):
-                quantity = wanted[product_id]
-                name, price = _take_stock(session, product_id, quantity)
-                session.add(
-                    OrderItem(
-                        order_id=order.id,
-                        product_id=product_id,
-                        product_name=name,
-                        quantity=quantity,
-                        unit_price=price,
-                    )
+            items = [
+                OrderItem(
+                    order_id=order.id,
+                    product_id=pid,
+                    product_name=name,
+                    quantity=wanted[pid],
+                    unit_price=price,
                 )
-                total += price * quantity
-            order.total = total
-            session.add(
-                OrderEvent(order_id=order.id, to_status=OrderStatus.PENDING, actor_id=actor.id)
-            )
+                for pid, (name, price) in priced.items()
+            ]
+            event = OrderEvent(order_id=order.id, to_status=OrderStatus.PENDING, actor_id=actor.id)
+            session.add_all([*items, event])
             session.flush()
-            placed = _to_public(session, [order])[0]
+            # Stock last: each product's row lock is held only from here to the commit, which
+            # is what bounds throughput when everyone buys the same product.
+            for product_id in sorted(wanted):
+                _take_stock(session, product_id, wanted[product_id])
+            placed = _public(order, items, [])
     except IntegrityError:
         if idempotency_key is None:
             raise
@@ -117,8 +116,22 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
     return PlacedOrder(placed, created=True)
 
 
-def _take_stock(session: Session, product_id: int, quantity: int) -> tuple[str, Decimal]:
-    row = session.execute(
+def _price_lines(session: Session, wanted: dict[int, int]) -> dict[int, tuple[str, Decimal]]:
+    """Name and current price of every live product wanted, in product-id order."""
+    rows = session.execute(
+        select(Product.id, Product.name, Product.price).where(
+            Product.id.in_(wanted), Product.is_deleted == false()
+        )
+    ).all()
+    found = {row.id: (row.name, row.price) for row in rows}
+    for product_id in sorted(wanted):
+        if product_id not in found:
+            raise NotFound(f"Product {product_id} not found")
+    return {product_id: found[product_id] for product_id in sorted(wanted)}
+
+
+def _take_stock(session: Session, product_id: int, quantity: int) -> None:
+    taken = session.execute(
         update(Product)
         .where(
             Product.id == product_id,
@@ -126,10 +139,9 @@ def _take_stock(session: Session, product_id: int, quantity: int) -> tuple[str, 
             Product.stock >= quantity,
         )
         .values(stock=Product.stock - quantity, updated_at=utcnow())
-        .returning(Product.name, Product.price)
-    ).first()
-    if row is not None:
-        return row.name, row.price
+    ).rowcount
+    if taken:
+        return
     product = session.get(Product, product_id)
     if product is None or product.is_deleted:
         raise NotFound(f"Product {product_id} not found")
@@ -265,34 +277,34 @@ def _to_public(
 ) -> list[OrderPublic]:
     """Shape orders with their lines, loading all lines (and events) in one query each."""
     ids = [o.id for o in orders]
-    lines: dict[int, list[OrderItemPublic]] = defaultdict(list)
-    events: dict[int, list[OrderEventPublic]] = defaultdict(list)
+    lines: dict[int, list[OrderItem]] = defaultdict(list)
+    events: dict[int, list[OrderEvent]] = defaultdict(list)
     if ids:
         for item in session.exec(
             select(OrderItem).where(OrderItem.order_id.in_(ids)).order_by(OrderItem.id)
         ):
-            lines[item.order_id].append(OrderItemPublic.model_validate(item))
+            lines[item.order_id].append(item)
         if with_events:
             for event in session.exec(
                 select(OrderEvent).where(OrderEvent.order_id.in_(ids)).order_by(OrderEvent.id)
             ):
-                events[event.order_id].append(OrderEventPublic.model_validate(event))
-    result = []
-    for order in orders:
-        items = lines[order.id]
-        single = items[0] if len(items) == 1 else None
-        result.append(
-            OrderPublic(
-                id=order.id,
-                user_id=order.user_id,
-                status=OrderStatus(order.status),
-                total=order.total,
-                items=items,
-                created_at=order.created_at,
-                updated_at=order.updated_at,
-                product_id=single.product_id if single else None,
-                quantity=single.quantity if single else None,
-                events=events[order.id],
-            )
-        )
-    return result
+                events[event.order_id].append(event)
+    return [_public(order, lines[order.id], events[order.id]) for order in orders]
+
+
+def _public(order: Order, items: list[OrderItem], events: list[OrderEvent]) -> OrderPublic:
+    lines = [OrderItemPublic.model_validate(item) for item in items]
+    single = lines[0] if len(lines) == 1 else None
+    return OrderPublic(
+        id=order.id,
+        user_id=order.user_id,
+        status=OrderStatus(order.status),
+        total=order.total,
+        items=lines,
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+        # The reference's single-product shape, for clients written against it.
+        product_id=single.product_id if single else None,
+        quantity=single.quantity if single else None,
+        events=[OrderEventPublic.model_validate(event) for event in events],
+    )
