@@ -92,12 +92,10 @@ class OrdersAdminState(PagedState, AdminState):
             return
         finally:
             self.loading = False
-        if result.total_pages and self.page > result.total_pages:
-            self.page = result.total_pages
+        if not self._accept(result):
             yield OrdersAdminState.load
             return
         self.rows = [OrderRow.of(o) for o in result.data]
-        self.total, self.total_pages = result.total, result.total_pages
 
     @rx.event
     def set_status_filter(self, value: str):

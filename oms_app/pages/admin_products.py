@@ -113,13 +113,10 @@ class ProductsAdminState(PagedState, AdminState):
             return
         finally:
             self.loading = False
-        if result.total_pages and self.page > result.total_pages:
-            # The last item of the last page went away: show the page before it.
-            self.page = result.total_pages
+        if not self._accept(result):
             yield ProductsAdminState.load
             return
         self.rows = [ProductRow.of(p) for p in result.data]
-        self.total, self.total_pages = result.total, result.total_pages
 
     @rx.event
     def set_search(self, value: str):

@@ -60,12 +60,10 @@ class UsersAdminState(PagedState, AdminState):
             return
         finally:
             self.loading = False
-        if result.total_pages and self.page > result.total_pages:
-            self.page = result.total_pages
+        if not self._accept(result):
             yield UsersAdminState.load
             return
         self.rows = [UserRow.of(u) for u in result.data]
-        self.total, self.total_pages = result.total, result.total_pages
 
     @rx.event
     async def toggle_role(self, user_id: int):
