@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.event import EventType
 
 
-def pagination(
-    page_var: rx.Var[int],
-    total_pages_var: rx.Var[int],
-    total_var: rx.Var[int],
-    on_previous: EventType[()],
-    on_next: EventType[()],
-) -> rx.Component:
-    """Buttons "Previous"/"Next" around "Page x of y · N total".
+def pagination(state: type[rx.State]) -> rx.Component:
+    """Buttons "Previous"/"Next" around "Page x of y · N total", for a state with `page`,
+    `total_pages`, `total` and `previous_page`/`next_page` handlers (see state/pagination.py).
 
     An empty list still reads "Page 1 of 1", not "Page 1 of 0".
     """
+    page_var, total_pages_var, total_var = state.page, state.total_pages, state.total
+    on_previous, on_next = state.previous_page, state.next_page
     last_page = rx.cond(total_pages_var > 0, total_pages_var, 1)
     return rx.flex(
         rx.button(

@@ -244,9 +244,7 @@ def _content() -> rx.Component:
     return rx.box(
         _toolbar(),
         _table(),
-        pagination(
-            state.page, state.total_pages, state.total, state.previous_page, state.next_page
-        ),
+        pagination(state),
     )
 
 

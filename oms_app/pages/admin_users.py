@@ -220,9 +220,7 @@ def _content() -> rx.Component:
                 width="100%",
             )
         ),
-        pagination(
-            state.page, state.total_pages, state.total, state.previous_page, state.next_page
-        ),
+        pagination(state),
         _confirm_dialog(),
     )
 

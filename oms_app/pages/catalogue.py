@@ -270,12 +270,6 @@ def catalogue_page() -> rx.Component:
             rx.callout(CatalogueState.error, icon="triangle-alert", color_scheme="red"),
         ),
         product_grid(),
-        pagination(
-            CatalogueState.page,
-            CatalogueState.total_pages,
-            CatalogueState.total,
-            CatalogueState.previous_page,
-            CatalogueState.next_page,
-        ),
+        pagination(CatalogueState),
         title="Catalogue",
     )

@@ -276,13 +276,7 @@ def orders_list() -> rx.Component:
             MyOrdersState.orders.length() > 0,
             rx.flex(
                 rx.foreach(MyOrdersState.orders, order_card),
-                pagination(
-                    MyOrdersState.page,
-                    MyOrdersState.total_pages,
-                    MyOrdersState.total,
-                    MyOrdersState.previous_page,
-                    MyOrdersState.next_page,
-                ),
+                pagination(MyOrdersState),
                 direction="column",
                 spacing="3",
                 width="100%",
