@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from oms_app import routes
@@ -51,9 +53,38 @@ def scroll_x(table: rx.Component) -> rx.Component:
     return rx.box(table, width="100%", overflow_x="auto")
 
 
-def empty_row(columns: int, message: str) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(message, color_scheme="gray"), col_span=columns, text_align="center")
+def data_table(
+    columns: tuple[str, ...],
+    rows: rx.Var[list],
+    render_row: Callable[[rx.Var], rx.Component],
+    empty: rx.Var[bool],
+    empty_message: str | rx.Var[str],
+    **table_props: object,
+) -> rx.Component:
+    """A list page's table: headed columns, one row per item, a message when there is none,
+    scrolling sideways on a phone instead of squashing its columns."""
+    return scroll_x(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*(rx.table.column_header_cell(title) for title in columns))
+            ),
+            rx.table.body(
+                rx.foreach(rows, render_row),
+                rx.cond(
+                    empty,
+                    rx.table.row(
+                        rx.table.cell(
+                            rx.text(empty_message, color_scheme="gray"),
+                            col_span=len(columns),
+                            text_align="center",
+                        )
+                    ),
+                ),
+            ),
+            variant="surface",
+            width="100%",
+            **table_props,
+        )
     )
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
-from oms_app.components.admin import admin_page, busy, empty_row, scroll_x
+from oms_app.components.admin import admin_page, busy, data_table
 from oms_app.components.charts import STATUS_COLORS, chart_card, daily_chart, status_chart
 from oms_app.components.format import money
 from oms_app.core.errors import DomainError
@@ -109,35 +109,17 @@ def _status_breakdown() -> rx.Component:
 
 
 def _low_stock_table() -> rx.Component:
-    return scroll_x(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("ID"),
-                    rx.table.column_header_cell("Product"),
-                    rx.table.column_header_cell("Stock"),
-                )
-            ),
-            rx.table.body(
-                rx.foreach(
-                    DashboardState.low_stock,
-                    lambda p: rx.table.row(
-                        rx.table.cell(p.id),
-                        rx.table.cell(p.name),
-                        rx.table.cell(
-                            rx.badge(p.stock, color_scheme=rx.cond(p.stock == 0, "red", "amber"))
-                        ),
-                    ),
-                ),
-                rx.cond(
-                    DashboardState.low_stock.length() == 0,
-                    empty_row(3, "Every product has more than 5 in stock."),
-                ),
-            ),
-            variant="surface",
-            size="1",
-            width="100%",
-        )
+    return data_table(
+        ("ID", "Product", "Stock"),
+        DashboardState.low_stock,
+        lambda p: rx.table.row(
+            rx.table.cell(p.id),
+            rx.table.cell(p.name),
+            rx.table.cell(rx.badge(p.stock, color_scheme=rx.cond(p.stock == 0, "red", "amber"))),
+        ),
+        empty=DashboardState.low_stock.length() == 0,
+        empty_message="Every product has more than 5 in stock.",
+        size="1",
     )
 
 

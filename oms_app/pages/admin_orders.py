@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
-from oms_app.components.admin import admin_page, busy, empty_row, scroll_x
+from oms_app.components.admin import admin_page, busy, data_table
 from oms_app.components.format import moment, money
 from oms_app.components.forms import field_label
 from oms_app.components.pagination import pagination
@@ -185,26 +185,13 @@ def _row(row: OrderRow) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    return scroll_x(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *(
-                        rx.table.column_header_cell(title)
-                        for title in ("Order", "Customer", "Lines", "Total", "Status", "Date", "")
-                    )
-                )
-            ),
-            rx.table.body(
-                rx.foreach(OrdersAdminState.rows, _row),
-                rx.cond(
-                    (OrdersAdminState.rows.length() == 0) & ~OrdersAdminState.loading,
-                    empty_row(7, "No orders match."),
-                ),
-            ),
-            variant="surface",
-            width="100%",
-        )
+    state = OrdersAdminState
+    return data_table(
+        ("Order", "Customer", "Lines", "Total", "Status", "Date", ""),
+        state.rows,
+        _row,
+        empty=(state.rows.length() == 0) & ~state.loading,
+        empty_message="No orders match.",
     )
 
 

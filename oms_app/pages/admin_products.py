@@ -7,7 +7,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
-from oms_app.components.admin import admin_page, busy, empty_row, scroll_x
+from oms_app.components.admin import admin_page, busy, data_table
 from oms_app.components.format import moment, money
 from oms_app.components.forms import field_label, inline_error, labelled_input
 from oms_app.components.pagination import pagination
@@ -374,33 +374,13 @@ def _row(row: ProductRow) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    return scroll_x(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *(
-                        rx.table.column_header_cell(title)
-                        for title in ("ID", "Name", "Price", "Stock", "Updated", "")
-                    )
-                )
-            ),
-            rx.table.body(
-                rx.foreach(ProductsAdminState.rows, _row),
-                rx.cond(
-                    (ProductsAdminState.rows.length() == 0) & ~ProductsAdminState.loading,
-                    empty_row(
-                        6,
-                        rx.cond(
-                            ProductsAdminState.show_deleted,
-                            "No deleted products.",
-                            "No products match.",
-                        ),
-                    ),
-                ),
-            ),
-            variant="surface",
-            width="100%",
-        )
+    state = ProductsAdminState
+    return data_table(
+        ("ID", "Name", "Price", "Stock", "Updated", ""),
+        state.rows,
+        _row,
+        empty=(state.rows.length() == 0) & ~state.loading,
+        empty_message=rx.cond(state.show_deleted, "No deleted products.", "No products match."),
     )
 
 

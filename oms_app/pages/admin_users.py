@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
-from oms_app.components.admin import admin_page, busy, empty_row, scroll_x
+from oms_app.components.admin import admin_page, busy, data_table
 from oms_app.components.format import moment
 from oms_app.components.pagination import pagination
 from oms_app.core.errors import DomainError
@@ -199,26 +199,12 @@ def _content() -> rx.Component:
             align="center",
             margin_bottom="1em",
         ),
-        scroll_x(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *(
-                            rx.table.column_header_cell(title)
-                            for title in ("ID", "Name", "Email", "Role", "Joined", "")
-                        )
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(state.rows, _row),
-                    rx.cond(
-                        (state.rows.length() == 0) & ~state.loading,
-                        empty_row(6, "No users."),
-                    ),
-                ),
-                variant="surface",
-                width="100%",
-            )
+        data_table(
+            ("ID", "Name", "Email", "Role", "Joined", ""),
+            state.rows,
+            _row,
+            empty=(state.rows.length() == 0) & ~state.loading,
+            empty_message="No users.",
         ),
         pagination(state),
         _confirm_dialog(),
