@@ -34,7 +34,7 @@ from oms_app.models.order import (
 )
 from oms_app.models.product import Product
 from oms_app.models.user import User
-from oms_app.services import products
+from oms_app.services import live, products
 from oms_app.services.permissions import require_admin, require_self_or_admin
 
 NEXT_STATUSES: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -113,6 +113,7 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             raise
         return replay
     products.invalidate(wanted)
+    _announce(placed)
     return PlacedOrder(placed, created=True)
 
 
@@ -252,7 +253,12 @@ def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderP
         result = _to_public(session, [order], with_events=True)[0]
     if restocked:
         products.invalidate(restocked)
+    _announce(result)
     return result
+
+
+def _announce(order: OrderPublic) -> None:
+    live.order_changed(live.OrderChange(order.id, order.user_id, order.status.value))
 
 
 def cancel_order(actor: User, order_id: int) -> OrderPublic:
