@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import case, false, func
+from sqlalchemy import false, func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -21,6 +21,7 @@ from oms_app.models.product import Product
 from oms_app.models.user import User
 from oms_app.services import users
 from oms_app.services.permissions import require_admin
+from oms_app.services.revenue import as_money, counts_towards_revenue, revenue_sum
 
 LOW_STOCK_THRESHOLD = 5
 LOW_STOCK_SHOWN = 10
@@ -54,23 +55,18 @@ class Dashboard(BaseModel):
     daily: list[DayFigures]
 
 
-def _counts_towards_revenue() -> ColumnElement[bool]:
-    # A cancelled order gave its stock back and was never paid for.
-    return Order.status != OrderStatus.CANCELLED
-
-
 def get_dashboard(actor: User, today: date | None = None) -> Dashboard:
     require_admin(actor)
     today = today or datetime.now(UTC).date()
     with session_scope() as session:
         revenue = session.exec(
-            select(func.coalesce(func.sum(Order.total), 0)).where(_counts_towards_revenue())
+            select(func.coalesce(func.sum(Order.total), 0)).where(counts_towards_revenue())
         ).one()
         by_status = _orders_by_status(session)
         low_stock_count, low_stock = _low_stock(session)
         daily = _daily(session, today)
     return Dashboard(
-        revenue=_money(revenue),
+        revenue=as_money(revenue),
         order_count=sum(row.orders for row in by_status),
         shopper_count=users.count_shoppers(),
         orders_by_status=by_status,
@@ -78,11 +74,6 @@ def get_dashboard(actor: User, today: date | None = None) -> Dashboard:
         low_stock=low_stock,
         daily=daily,
     )
-
-
-def _money(value: object) -> Decimal:
-    # SQLite may sum NUMERIC columns as floats; going through str keeps 2 decimals exact.
-    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _orders_by_status(session: Session) -> list[StatusCount]:
@@ -116,14 +107,14 @@ def _daily(session: Session, today: date) -> list[DayFigures]:
     first_day = today - timedelta(days=DAYS_SHOWN - 1)
     since = datetime.combine(first_day, time.min, tzinfo=UTC)
     day = _day_of(session, Order.created_at).label("day")
-    revenue = func.sum(case((_counts_towards_revenue(), Order.total), else_=0))
+    revenue = revenue_sum()
     rows = session.exec(
         select(day, func.count(), func.coalesce(revenue, 0))
         .where(Order.created_at >= since)
         .group_by(day)
     ).all()
     # SQLite answers the day as text, PostgreSQL as a date.
-    found = {date.fromisoformat(str(d)): (n, _money(r)) for d, n, r in rows}
+    found = {date.fromisoformat(str(d)): (n, as_money(r)) for d, n, r in rows}
     figures = []
     for offset in range(DAYS_SHOWN):
         current = first_day + timedelta(days=offset)

@@ -21,6 +21,7 @@ from oms_app.core.errors import Conflict, NotFound
 from oms_app.models.common import Page, PageParams, utcnow
 from oms_app.models.product import Product, ProductCreate, ProductPublic, ProductUpdate
 from oms_app.models.user import User
+from oms_app.services.matching import contains
 from oms_app.services.permissions import require_admin
 
 LIST_NAMESPACE = "products"
@@ -42,9 +43,7 @@ def normalise_search(search: str | None) -> str | None:
 
 
 def _search_filter(search: str) -> ColumnElement[bool]:
-    # % and _ are literal characters to our users, not wildcards.
-    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Product.name.ilike(f"%{escaped}%", escape="\\")
+    return contains(Product.name, search)
 
 
 def _list_key(params: PageParams, search: str | None) -> str:
