@@ -15,7 +15,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 target_metadata = SQLModel.metadata
 # Created by hand in the migrations, on PostgreSQL only: the models cannot describe them.
-DATABASE_ONLY_INDEXES = {"ix_products_name_trgm"}
+DATABASE_ONLY_INDEXES = {"ix_products_name_trgm", "ix_users_email_trgm", "ix_users_name_trgm"}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -55,7 +55,7 @@ def clean_state(request: pytest.FixtureRequest) -> None:
         conn.execute(
             text(
                 "TRUNCATE users, auth_sessions, refresh_tokens, products, orders, order_items, "
-                "order_events RESTART IDENTITY CASCADE"
+                "order_events, order_notes RESTART IDENTITY CASCADE"
             )
         )
     client = get_cache().client

@@ -1,4 +1,4 @@
-"""Orders, their lines (with the price paid) and the history of their status."""
+"""Orders, their lines (with the price paid), where they go, their history and internal notes."""
 
 from __future__ import annotations
 
@@ -8,11 +8,23 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Numeric, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    UniqueConstraint,
+)
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from oms_app.models.common import Money, Quantity, RowId, timestamp_field
+from oms_app.models.address import ShippingAddress
+from oms_app.models.common import Money, Quantity, RowId, text, timestamp_field
+
+NOTE_MAX_LENGTH = 2000
 
 
 class OrderStatus(StrEnum):
@@ -30,19 +42,29 @@ class Order(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(f"status IN {_STATUS_CHECK}", name="ck_orders_status"),
         UniqueConstraint("user_id", "idempotency_key", name="uq_orders_idempotency"),
+        # One index per way the lists are filtered and sorted (id breaks ties), so a page of
+        # a million orders is read from an index in order rather than sorted from a scan.
+        Index("ix_orders_created", "created_at", "id"),
+        Index("ix_orders_total", "total", "id"),
+        Index("ix_orders_status_created", "status", "created_at", "id"),
+        Index("ix_orders_user_created", "user_id", "created_at", "id"),
     )
 
     id: int | None = SQLField(default=None, primary_key=True)
     # SET NULL: deleting a user keeps the order history.
     user_id: int | None = SQLField(
         default=None,
-        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), index=True),
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL")),
     )
-    status: str = SQLField(default=OrderStatus.PENDING, max_length=16, index=True)
+    status: str = SQLField(default=OrderStatus.PENDING, max_length=16)
     total: Decimal = SQLField(sa_type=Numeric(12, 2))
+    # A ShippingAddress as written when the order was placed (or by an admin while pending).
+    shipping_address: dict | None = SQLField(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
     idempotency_key: str | None = SQLField(default=None, max_length=255)
     request_fingerprint: str | None = SQLField(default=None, max_length=64)
-    created_at: datetime = timestamp_field(index=True)
+    created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 
 
@@ -81,6 +103,26 @@ class OrderEvent(SQLModel, table=True):
     actor_id: int | None = SQLField(
         default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
     )
+    created_at: datetime = timestamp_field()
+
+
+class OrderNote(SQLModel, table=True):
+    """An admin's internal note on an order; never shown to the customer."""
+
+    __tablename__ = "order_notes"
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    order_id: int = SQLField(
+        sa_column=Column(
+            Integer, ForeignKey("orders.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    author_id: int | None = SQLField(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    # Who wrote it, as they were named then: still known after the account is gone.
+    author_name: str = SQLField(max_length=255)
+    text: str = SQLField(max_length=NOTE_MAX_LENGTH)
     created_at: datetime = timestamp_field()
 
 
@@ -125,6 +167,7 @@ class OrderCreate(BaseModel):
     items: Annotated[list[OrderLineIn], Field(min_length=1, max_length=100)] | None = None
     product_id: RowId | None = None
     quantity: Quantity | None = None
+    shipping_address: ShippingAddress | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> OrderCreate:
@@ -164,7 +207,36 @@ class OrderEventPublic(BaseModel):
     from_status: OrderStatus | None
     to_status: OrderStatus
     actor_id: int | None
+    # The actor's current name; null once the account is gone.
+    actor_name: str | None = None
     created_at: datetime
+
+
+NoteText = text(1, NOTE_MAX_LENGTH)
+
+
+class OrderNoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: NoteText
+
+
+class OrderNotePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    text: str
+    author_id: int | None
+    author_name: str
+    created_at: datetime
+
+
+class OrderCustomer(BaseModel):
+    """Whose order it is, as the account is named now."""
+
+    id: int
+    name: str
+    email: str
 
 
 class OrderPublic(BaseModel):
@@ -178,4 +250,9 @@ class OrderPublic(BaseModel):
     # The reference's single-product shape, filled when the order has exactly one line.
     product_id: int | None = None
     quantity: int | None = None
+    # Null once the account is deleted (the order itself is kept).
+    customer: OrderCustomer | None = None
+    shipping_address: ShippingAddress | None = None
     events: list[OrderEventPublic] = []
+    # Internal notes, oldest first: only in one order's detail as an admin sees it, else null.
+    notes: list[OrderNotePublic] | None = None

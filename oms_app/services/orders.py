@@ -26,15 +26,15 @@ from oms_app.models.order import (
     Order,
     OrderCreate,
     OrderEvent,
-    OrderEventPublic,
     OrderItem,
-    OrderItemPublic,
     OrderPublic,
     OrderStatus,
 )
+from oms_app.models.order_filters import MyOrderFilters, OrderFilters
 from oms_app.models.product import Product
 from oms_app.models.user import User
-from oms_app.services import live, products
+from oms_app.services import live, order_queries, products
+from oms_app.services.order_views import customer_of, public, shape
 from oms_app.services.permissions import require_admin, require_self_or_admin
 
 NEXT_STATUSES: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -69,7 +69,7 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
     wanted: dict[int, int] = defaultdict(int)
     for line in data.lines:
         wanted[line.product_id] += line.quantity
-    fingerprint = hashlib.sha256(json.dumps(sorted(wanted.items())).encode()).hexdigest()
+    fingerprint = _fingerprint(wanted, data)
 
     if idempotency_key is not None:
         replay = _replay(actor, idempotency_key, fingerprint)
@@ -81,6 +81,9 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             order = Order(
                 user_id=actor.id,
                 total=sum((price * wanted[pid] for pid, (_, price) in priced.items()), Decimal(0)),
+                shipping_address=(
+                    data.shipping_address.model_dump() if data.shipping_address else None
+                ),
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint if idempotency_key else None,
             )
@@ -104,7 +107,7 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             # is what bounds throughput when everyone buys the same product.
             for product_id in sorted(wanted):
                 _take_stock(session, product_id, wanted[product_id])
-            placed = _public(order, items, [])
+            placed = public(order, items, customer=customer_of(actor))
     except IntegrityError:
         if idempotency_key is None:
             raise
@@ -115,6 +118,15 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
     products.invalidate(wanted)
     _announce(placed)
     return PlacedOrder(placed, created=True)
+
+
+def _fingerprint(wanted: dict[int, int], data: OrderCreate) -> str:
+    """What a retry with the same Idempotency-Key must repeat: the lines and the address."""
+    request: list = sorted(wanted.items())
+    if data.shipping_address is not None:
+        # Appended only when present, so keys stored before addresses existed still match.
+        request.append(data.shipping_address.model_dump())
+    return hashlib.sha256(json.dumps(request).encode()).hexdigest()
 
 
 def _price_lines(session: Session, wanted: dict[int, int]) -> dict[int, tuple[str, Decimal]]:
@@ -158,7 +170,7 @@ def _replay(actor: User, key: str, fingerprint: str) -> PlacedOrder | None:
             return None
         if order.request_fingerprint != fingerprint:
             raise Conflict("This Idempotency-Key was already used for a different order")
-        return PlacedOrder(_to_public(session, [order])[0], created=False)
+        return PlacedOrder(shape(session, [order])[0], created=False)
 
 
 def get_order(actor: User, order_id: int) -> OrderPublic:
@@ -167,21 +179,31 @@ def get_order(actor: User, order_id: int) -> OrderPublic:
         if order is None:
             raise NotFound("Order not found")
         require_self_or_admin(actor, order.user_id, "Order")
-        return _to_public(session, [order], with_events=True)[0]
+        # Internal notes are for admins only, never for the customer.
+        return shape(session, [order], history=True, notes=actor.is_admin)[0]
 
 
 def list_orders(
-    actor: User, params: PageParams, status: OrderStatus | None = None
+    actor: User,
+    params: PageParams,
+    status: OrderStatus | None = None,
+    filters: OrderFilters | None = None,
 ) -> Page[OrderPublic]:
-    """Every order (admins), optionally of one status."""
+    """Every order (admins), narrowed by `filters` and, as before, by one `status`."""
     require_admin(actor)
-    return _page(params, status=status)
+    return _page(params, (filters or OrderFilters()).with_status(status))
 
 
 def list_my_orders(
-    actor: User, params: PageParams, status: OrderStatus | None = None
+    actor: User,
+    params: PageParams,
+    status: OrderStatus | None = None,
+    filters: MyOrderFilters | None = None,
 ) -> Page[OrderPublic]:
-    return _page(params, status=status, user_id=actor.id)
+    """The actor's own orders, narrowed by status, dates and sort (never by someone else's)."""
+    # Rebuilt as the base type: only what /orders/me offers applies (no search, no customer).
+    mine = MyOrderFilters.model_validate((filters or MyOrderFilters()).model_dump())
+    return _page(params, mine.with_status(status), user_id=actor.id)
 
 
 def latest_change(user_id: int) -> datetime | None:
@@ -196,23 +218,12 @@ def latest_change(user_id: int) -> datetime | None:
 
 
 def _page(
-    params: PageParams, status: OrderStatus | None = None, user_id: int | None = None
+    params: PageParams, filters: MyOrderFilters, user_id: int | None = None
 ) -> Page[OrderPublic]:
-    conditions = []
-    if status is not None:
-        conditions.append(Order.status == status)
-    if user_id is not None:
-        conditions.append(Order.user_id == user_id)
+    count, rows = order_queries.page_statements(filters, params, user_id)
     with session_scope() as session:
-        total = session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
-        orders = session.exec(
-            select(Order)
-            .where(*conditions)
-            .order_by(Order.created_at.desc(), Order.id.desc())
-            .offset(params.offset)
-            .limit(params.limit)
-        ).all()
-        return Page.of(_to_public(session, list(orders)), total, params)
+        total = session.exec(count).one()
+        return Page.of(shape(session, session.exec(rows).all()), total, params)
 
 
 def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderPublic:
@@ -250,7 +261,7 @@ def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderP
         )
         session.flush()
         session.refresh(order)
-        result = _to_public(session, [order], with_events=True)[0]
+        result = shape(session, [order], history=True, notes=actor.is_admin)[0]
     if restocked:
         products.invalidate(restocked)
     _announce(result)
@@ -276,41 +287,3 @@ def _restock(session: Session, order_id: int) -> list[int]:
             .values(stock=Product.stock + line.quantity, updated_at=utcnow())
         )
     return [line.product_id for line in lines]
-
-
-def _to_public(
-    session: Session, orders: list[Order], with_events: bool = False
-) -> list[OrderPublic]:
-    """Shape orders with their lines, loading all lines (and events) in one query each."""
-    ids = [o.id for o in orders]
-    lines: dict[int, list[OrderItem]] = defaultdict(list)
-    events: dict[int, list[OrderEvent]] = defaultdict(list)
-    if ids:
-        for item in session.exec(
-            select(OrderItem).where(OrderItem.order_id.in_(ids)).order_by(OrderItem.id)
-        ):
-            lines[item.order_id].append(item)
-        if with_events:
-            for event in session.exec(
-                select(OrderEvent).where(OrderEvent.order_id.in_(ids)).order_by(OrderEvent.id)
-            ):
-                events[event.order_id].append(event)
-    return [_public(order, lines[order.id], events[order.id]) for order in orders]
-
-
-def _public(order: Order, items: list[OrderItem], events: list[OrderEvent]) -> OrderPublic:
-    lines = [OrderItemPublic.model_validate(item) for item in items]
-    single = lines[0] if len(lines) == 1 else None
-    return OrderPublic(
-        id=order.id,
-        user_id=order.user_id,
-        status=OrderStatus(order.status),
-        total=order.total,
-        items=lines,
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        # The reference's single-product shape, for clients written against it.
-        product_id=single.product_id if single else None,
-        quantity=single.quantity if single else None,
-        events=[OrderEventPublic.model_validate(event) for event in events],
-    )

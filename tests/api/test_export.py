@@ -1,4 +1,4 @@
-"""GET /api/v1/orders/export.csv: admins only, filtered by status, bearer or download token."""
+"""GET /api/v1/orders/export.csv: admins only, the list's filters, bearer or download token."""
 
 from __future__ import annotations
 
@@ -11,7 +11,26 @@ import pytest
 from oms_app.services import auth
 
 EXPORT = "/api/v1/orders/export.csv"
-HEADER = ["id", "created_at", "user_id", "status", "total", "item_count", "items"]
+# The first export's columns first, in their old order; then customer, address and updated_at.
+HEADER = [
+    "id",
+    "created_at",
+    "user_id",
+    "status",
+    "total",
+    "item_count",
+    "items",
+    "customer_name",
+    "customer_email",
+    "ship_full_name",
+    "ship_line1",
+    "ship_line2",
+    "ship_city",
+    "ship_postal_code",
+    "ship_country",
+    "ship_phone",
+    "updated_at",
+]
 
 
 def _rows(response) -> list[list[str]]:
@@ -58,6 +77,9 @@ def test_admin_exports_every_order_newest_first(client, admin_headers, orders):
     assert pending[2] == str(orders["pending"]["user_id"])
     assert pending[3:6] == ["pending", "22.50", "3"]
     assert pending[6] == "2 x Widget; 1 x Gadget"
+    assert pending[7:9] == ["Alice", "alice@example.com"]
+    assert pending[9:16] == [""] * 7  # placed without an address, as the reference's clients do
+    assert pending[16] == orders["pending"]["updated_at"].replace("Z", "+00:00")
 
 
 def test_the_status_filter_applies(client, admin_headers, orders):
@@ -122,3 +144,84 @@ def test_a_download_token_needs_a_live_login(client):
 def test_order_ids_still_route_after_the_export(client, admin_headers, orders):
     order_id = orders["pending"]["id"]
     assert client.get(f"/api/v1/orders/{order_id}", headers=admin_headers).json()["id"] == order_id
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "alice"},
+        {"q": "nobody"},
+        {"status": ["pending", "cancelled"]},
+        {"sort": "created_at"},
+        {"sort": "-total", "status": "shipped"},
+        {"created_from": "2000-01-01", "created_to": "2999-12-31"},
+        {"created_to": "2000-01-01"},
+    ],
+)
+def test_the_export_takes_the_lists_filters(client, admin_headers, orders, params):
+    rows = _rows(client.get(EXPORT, params=params, headers=admin_headers))
+    listed = client.get("/api/v1/orders/", params={**params, "limit": 100}, headers=admin_headers)
+    assert [int(row[0]) for row in rows[1:]] == [o["id"] for o in listed.json()["data"]]
+
+
+def test_the_export_filters_by_customer_and_order_number(client, admin_headers, orders):
+    alice_id = orders["pending"]["user_id"]
+    rows = _rows(client.get(EXPORT, params={"customer_id": alice_id}, headers=admin_headers))
+    assert len(rows) == 1 + 3
+    shipped = orders["shipped"]["id"]
+    rows = _rows(client.get(EXPORT, params={"q": f"#{shipped}"}, headers=admin_headers))
+    assert [int(r[0]) for r in rows[1:]] == [shipped]
+
+
+def test_bad_export_filters_are_422(client, admin_headers):
+    for params in (
+        {"created_from": "2025-03-02", "created_to": "2025-03-01"},
+        {"sort": "price"},
+        {"customer_id": 0},
+    ):
+        assert client.get(EXPORT, params=params, headers=admin_headers).status_code == 422
+
+
+def test_customer_text_cannot_become_a_spreadsheet_formula(client, admin_headers, make_product):
+    evil = {"name": "=HYPERLINK(1)", "email": "mallory@example.com", "password": "mallory-pass-1"}
+    client.post("/api/v1/users/register", json=evil)
+    token = client.post(
+        "/api/v1/users/login", data={"username": evil["email"], "password": evil["password"]}
+    ).json()["access_token"]
+    address = {
+        "full_name": "@SUM(1+1)",
+        "line1": "+1 Main St",
+        "line2": "-2",
+        "city": "=cmd|' /C calc'!A0",
+        "postal_code": "12345",
+        "country": "us",
+        "phone": "+1 555 0100",
+    }
+    product = make_product("=Gadget", stock=5)
+    placed = client.post(
+        "/api/v1/orders/",
+        json={"product_id": product["id"], "quantity": 2, "shipping_address": address},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert placed.status_code == 201, placed.text
+    (row,) = _rows(client.get(EXPORT, headers=admin_headers))[1:]
+    record = dict(zip(HEADER, row, strict=True))
+    assert record["items"] == "2 x =Gadget"
+    assert record["customer_name"] == "'=HYPERLINK(1)"
+    assert record["customer_email"] == "mallory@example.com"
+    assert record["ship_full_name"] == "'@SUM(1+1)"
+    assert record["ship_line1"] == "'+1 Main St"
+    assert record["ship_line2"] == "'-2"
+    assert record["ship_city"] == "'=cmd|' /C calc'!A0"
+    assert record["ship_postal_code"] == "12345"
+    assert record["ship_country"] == "US"
+    assert record["ship_phone"] == "'+1 555 0100"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+def test_a_deleted_customers_orders_export_with_blank_customer(client, admin_headers, orders):
+    alice_id = orders["pending"]["user_id"]
+    assert client.delete(f"/api/v1/users/{alice_id}", headers=admin_headers).status_code == 200
+    rows = _rows(client.get(EXPORT, headers=admin_headers))
+    assert len(rows) == 1 + 3  # still one row per order
+    assert all(row[2] == row[7] == row[8] == "" for row in rows[1:])

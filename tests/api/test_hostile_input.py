@@ -34,6 +34,8 @@ WRITES = [
     ("put", "/api/v1/products/{product}"),
     ("post", "/api/v1/orders/"),
     ("put", "/api/v1/orders/{order}"),
+    ("put", "/api/v1/orders/{order}/address"),
+    ("post", "/api/v1/orders/{order}/notes"),
 ]
 
 
@@ -83,6 +85,43 @@ def test_hostile_bodies_never_5xx(client, admin_headers, targets, method, path):
 def test_hostile_queries_never_5xx(client, make_product, query):
     make_product(name="100% cotton_shirt")
     response = client.get(f"/api/v1/products/?{query}")
+    assert response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%25",
+        "q=%5C",
+        "q=%ff",
+        "q=%F0%9F%98%80",
+        "q=' OR 1=1 --",
+        "q=%23",
+        "q=%2399999999999999999999",
+        "q=-1",
+        "q=" + "a" * 5000,
+        "created_from=0000-01-01",
+        "created_from=0001-01-01&created_to=9999-12-31",
+        "created_to=9999-12-31",
+        "created_from=99999-01-01",
+        "created_from=2025-13-01",
+        "created_from=%00",
+        "status=%00",
+        "status=pending&status=pending&status=shipped",
+        "sort=%00",
+        "customer_id=1e3",
+        "customer_id=99999999999999999999",
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/api/v1/orders/", "/api/v1/orders/me", "/api/v1/orders/export.csv"]
+)
+def test_hostile_order_queries_never_5xx(client, admin_headers, make_product, query, path):
+    product = make_product(stock=5)
+    client.post(
+        "/api/v1/orders/", json={"product_id": product["id"], "quantity": 1}, headers=admin_headers
+    )
+    response = client.get(f"{path}?{query}", headers=admin_headers)
     assert response.status_code < 500, response.text
 
 

@@ -232,7 +232,8 @@ def test_export_csv_downloads_the_filtered_orders(browser_ui: Browser, base_url:
     download = download_info.value
     assert re.fullmatch(r"orders-pending[\w-]*\.csv", download.suggested_filename)
     lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "id,created_at,user_id,status,total,item_count,items"
+    # The first export's columns, then the customer, the address and updated_at.
+    assert lines[0].startswith("id,created_at,user_id,status,total,item_count,items,customer_name,")
     assert any(f"1 x {product['name']}" in line for line in lines[1:])
     assert all(",pending," in line for line in lines[1:])
 

@@ -19,9 +19,10 @@ from oms_app.services import auth, orders, products, users
 pytestmark = pytest.mark.usefixtures("database")
 
 
-def _user(email: str, role: Role = Role.USER) -> User:
+def _user(email: str, role: Role = Role.USER, name: str | None = None) -> User:
     auth.register(
-        UserCreate(name=email.split("@")[0], email=email, password="password-1"), role=role
+        UserCreate(name=name or email.split("@")[0], email=email, password="password-1"),
+        role=role,
     )
     with session_scope() as session:
         user = session.exec(select(User).where(User.email == email)).one()

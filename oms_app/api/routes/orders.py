@@ -1,4 +1,4 @@
-"""/api/v1/orders: placing orders and moving them through their life."""
+"""/api/v1/orders: placing orders, finding them, and moving them through their life."""
 
 from __future__ import annotations
 
@@ -13,10 +13,18 @@ from starlette.concurrency import run_in_threadpool
 
 from oms_app.api.deps import CurrentUser, oauth2_scheme
 from oms_app.core.errors import NotAuthenticated
+from oms_app.models.address import ShippingAddress
 from oms_app.models.common import MAX_INT32, Page, PageParams
-from oms_app.models.order import OrderCreate, OrderPublic, OrderStatus, OrderStatusUpdate
+from oms_app.models.order import (
+    OrderCreate,
+    OrderNoteCreate,
+    OrderNotePublic,
+    OrderPublic,
+    OrderStatusUpdate,
+)
+from oms_app.models.order_filters import MyOrderFilters, OrderFilters
 from oms_app.models.user import User
-from oms_app.services import activity, auth, exports, orders
+from oms_app.services import activity, addresses, auth, exports, order_notes, orders
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 OrderId = Annotated[int, Path(ge=1, le=MAX_INT32)]
@@ -31,8 +39,12 @@ IdempotencyKey = Annotated[
 ]
 
 
-class OrderQuery(PageParams):
-    status: OrderStatus | None = None
+class OrderQuery(PageParams, OrderFilters):
+    """A page of every order, narrowed and sorted."""
+
+
+class MyOrderQuery(PageParams, MyOrderFilters):
+    """A page of the caller's own orders, narrowed and sorted."""
 
 
 @router.post("/", status_code=status.HTTP_201_CREATED, response_model=OrderPublic)
@@ -53,12 +65,12 @@ def create_order(
 
 @router.get("/", response_model=Page[OrderPublic])
 def list_orders(user: CurrentUser, query: Annotated[OrderQuery, Query()]) -> Page[OrderPublic]:
-    return orders.list_orders(user, query, query.status)
+    return orders.list_orders(user, query, filters=query)
 
 
 @router.get("/me", response_model=Page[OrderPublic])
-def list_my_orders(user: CurrentUser, query: Annotated[OrderQuery, Query()]) -> Page[OrderPublic]:
-    return orders.list_my_orders(user, query, query.status)
+def list_my_orders(user: CurrentUser, query: Annotated[MyOrderQuery, Query()]) -> Page[OrderPublic]:
+    return orders.list_my_orders(user, query, filters=query)
 
 
 async def bearer_or_download_token(
@@ -96,11 +108,12 @@ def _chunks(lines: Iterator[str]) -> Iterator[str]:
 )
 def export_orders(
     user: Annotated[User, Depends(bearer_or_download_token)],
-    status: OrderStatus | None = None,
+    filters: Annotated[OrderFilters, Query()],
 ) -> StreamingResponse:
-    lines = exports.iter_orders_csv(user, status)
+    lines = exports.iter_orders_csv(user, filters=filters)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    filename = f"orders-{status or 'all'}-{stamp}.csv"
+    statuses = "+".join(sorted(set(filters.status))) or "all"
+    filename = f"orders-{statuses}-{stamp}.csv"
     return StreamingResponse(
         _chunks(lines),
         media_type="text/csv; charset=utf-8",
@@ -127,3 +140,17 @@ def cancel_order(user: CurrentUser, order_id: OrderId, background: BackgroundTas
     order = orders.cancel_order(user, order_id)
     background.add_task(activity.order_status_changed, order)
     return order
+
+
+@router.put("/{order_id:int}/address", response_model=OrderPublic)
+def change_address(user: CurrentUser, order_id: OrderId, address: ShippingAddress) -> OrderPublic:
+    """Admins replace a pending order's shipping address (409 once it has shipped)."""
+    return addresses.change_address(user, order_id, address)
+
+
+@router.post(
+    "/{order_id:int}/notes", status_code=status.HTTP_201_CREATED, response_model=OrderNotePublic
+)
+def add_note(user: CurrentUser, order_id: OrderId, data: OrderNoteCreate) -> OrderNotePublic:
+    """An internal note (admins): listed on GET /orders/{id} for admins only."""
+    return order_notes.add_note(user, order_id, data)
