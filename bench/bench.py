@@ -10,7 +10,9 @@ wrk and the bench's Python packages, and then calls this). One run:
    computed once), then logs every user in through the API for their bearer tokens;
 3. runs each scenario with wrk (Lua scripts in bench/wrk/) while sampling the RSS of every server
    process with psutil, and records EXPLAIN ANALYZE of the search queries;
-4. writes bench/results/<label>.json; `bench/report.py` turns the results into charts and tables.
+4. for `order_search`, loads 100,000 customers and 1,000,000 orders (bench/order_search.py) and
+   searches them as the admin, recording the EXPLAIN ANALYZE of each kind of search;
+5. writes bench/results/<label>.json; `bench/report.py` turns the results into charts and tables.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import bcrypt
 import httpx
+import order_search  # bench/order_search.py, beside this file
 import psutil
 import psycopg
 import redis
@@ -46,6 +49,8 @@ REDIS_DB = os.environ.get("BENCH_REDIS_DB", "9")
 PRODUCTS = 1_000_000
 USERS = 200
 PASSWORD = "bench-password-1"  # noqa: S105 - the bench users' shared password
+ADMIN_EMAIL = "bench-admin@example.com"
+ADMIN_PASSWORD = "bench-admin-password"  # noqa: S105 - the bench server's start-up admin
 HOT_NAME = "Bench Hot Product"
 
 # Names like "Rustic Walnut Lamp 3FA2": 40 x 25 x 50 word combinations, 20 products each, plus a
@@ -210,8 +215,8 @@ class Server:
             "REDIS_URL": f"{REDIS}/{REDIS_DB}",
             "WORKERS": str(workers),
             "PORT": str(self.port),
-            "ADMIN_EMAIL": "bench-admin@example.com",
-            "ADMIN_PASSWORD": "bench-admin-password",
+            "ADMIN_EMAIL": ADMIN_EMAIL,
+            "ADMIN_PASSWORD": ADMIN_PASSWORD,
             "LOG_JSON": "1",
             "ALLOWED_ORIGINS": f"http://127.0.0.1:{self.port}",
             **extra_env,
@@ -379,17 +384,20 @@ def flush_cache() -> None:
     redis.Redis.from_url(f"{REDIS}/{REDIS_DB}").flushdb()
 
 
+def log_in(base: str, email: str, password: str) -> str:
+    """An access token, through the API (bcrypt at cost 12 on the server)."""
+    response = httpx.post(
+        f"{base}/api/v1/users/login", data={"username": email, "password": password}, timeout=60
+    )
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
 def log_in_users(base: str) -> list[str]:
-    """Log every bench user in through the API (bcrypt at cost 12 on the server)."""
+    """Log every bench user in."""
 
     def one(i: int) -> str:
-        response = httpx.post(
-            f"{base}/api/v1/users/login",
-            data={"username": f"bench-user-{i}@example.com", "password": PASSWORD},
-            timeout=60,
-        )
-        response.raise_for_status()
-        return response.json()["access_token"]
+        return log_in(base, f"bench-user-{i}@example.com", PASSWORD)
 
     with ThreadPoolExecutor(8) as pool:
         return list(pool.map(one, range(1, USERS + 1)))
@@ -557,7 +565,15 @@ def summarise_profile(name: str, top: int = 25) -> dict[str, list[tuple[str, flo
 # --------------------------------------------------------------------------- main
 
 
-SCENARIOS = ("catalogue", "product", "search", "orders_hot", "orders_many", "login")
+SCENARIOS = (
+    "catalogue",
+    "product",
+    "search",
+    "order_search",
+    "orders_hot",
+    "orders_many",
+    "login",
+)
 
 
 def main() -> None:
@@ -634,6 +650,20 @@ def main() -> None:
                 "rustic walnut": explain_search("rustic walnut"),
                 "walnut lamp": explain_search("walnut lamp"),
             }
+        if "order_search" in scenarios:
+            # Order lists are not cached: every request is a database search. Runs before the
+            # order scenarios, whose new orders would otherwise join the searched million.
+            orders_info = order_search.load_orders()
+            result["order_search_data"] = orders_info
+            order_paths = work / "order-paths.txt"
+            order_paths.write_text("\n".join(order_search.search_paths(orders_info)) + "\n")
+            env = {
+                "BENCH_PATHS": str(order_paths),
+                "BENCH_TOKEN": log_in(server.base, ADMIN_EMAIL, ADMIN_PASSWORD),
+            }
+            run("order_search", "get_auth.lua", 32, env)
+            run("order_search_c2", "get_auth.lua", 2, env)
+            result["order_search_explain"] = order_search.explain(orders_info)
         if "orders_hot" in scenarios:
             run(
                 "orders_hot",

@@ -24,6 +24,8 @@ TITLES = {
     "product": "GET /products/{id} (cached)",
     "search": "GET /products/?search= (1M rows, cache misses)",
     "search_c2": "GET /products/?search= at 2 connections",
+    "order_search": "GET /orders/?q= (admin, 1M orders)",
+    "order_search_c2": "GET /orders/?q= at 2 connections",
     "orders_hot": "POST /orders/ one hot product",
     "orders_many": "POST /orders/ many products",
     "login": "POST /users/login (bcrypt 12)",
