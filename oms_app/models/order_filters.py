@@ -13,8 +13,8 @@ from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_v
 from oms_app.models.common import MAX_INT32, RowId, SearchText
 from oms_app.models.order import OrderStatus
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ORDER_NUMBER = re.compile(r"#?(\d{1,10})")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ORDER_NUMBER = re.compile(r"#?([0-9]{1,10})")  # ASCII digits: \d would take any script
 
 
 class OrderSort(StrEnum):

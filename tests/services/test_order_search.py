@@ -268,3 +268,10 @@ def test_the_list_loads_customers_in_one_query_whatever_the_page_size(shop):
     # The total, the page, its lines, its customers: four statements for any number of rows.
     assert len(statements) == 4, statements
     assert sum("FROM users" in s for s in statements) == 1, statements
+
+
+def test_only_ascii_digits_name_an_order():
+    assert OrderFilters(q="#12").order_number == 12
+    assert OrderFilters(q="\u0661\u0662").order_number is None  # Arabic-Indic "12"
+    assert OrderFilters(q="12a").order_number is None
+    assert OrderFilters(q="#99999999999").order_number is None
