@@ -63,11 +63,15 @@ def login(email: str, password: str, client_address: str | None = None) -> Token
     email = email.strip().lower()
     login_throttle.check(email, client_address)
     with session_scope() as session:
-        # A NUL byte can match no stored email (and PostgreSQL cannot even compare it).
+        # A NUL byte can match no stored email (and PostgreSQL cannot even compare it). The
+        # shared row lock makes a password change wait for this login to commit, and then end
+        # it too; a login starting after the change waits and reads the new password.
         user = (
             None
             if "\x00" in email
-            else session.exec(select(User).where(User.email == email)).first()
+            else session.exec(
+                select(User).where(User.email == email).with_for_update(read=True)
+            ).first()
         )
         if user is None:
             burn_password_check(password)
@@ -126,6 +130,24 @@ def logout(user: User, session_id: str, refresh_token: str | None = None) -> Non
             ).first()
             if stored is not None:
                 _revoke_session(session, stored.session_id, now, user_id=user.id)
+
+
+def replace_password(
+    session: Session, user: User, password_hash: str, keep_login: str | None = None
+) -> None:
+    """Give the user a new password and end every login of theirs but `keep_login`.
+
+    Run it in the transaction that loaded `user` with a row lock (see `login`), so no login
+    made with the old password can slip past the change.
+    """
+    user.hashed_password = password_hash
+    user.updated_at = datetime.now(UTC)
+    statement = update(AuthSession).where(
+        AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None)
+    )
+    if keep_login is not None:
+        statement = statement.where(AuthSession.id != keep_login)
+    session.execute(statement.values(revoked_at=datetime.now(UTC)))
 
 
 def authenticate(access_token: str) -> tuple[User, str]:

@@ -102,8 +102,8 @@ def read_user(user: CurrentUser, user_id: UserId) -> UserPublic:
 
 
 @router.put("/{user_id:int}", response_model=UserPublic)
-def update_user(user: CurrentUser, user_id: UserId, data: UserUpdate) -> UserPublic:
-    return users.update_user(user, user_id, data)
+def update_user(login: CurrentLogin, user_id: UserId, data: UserUpdate) -> UserPublic:
+    return users.update_user(login.user, user_id, data, current_login=login.session_id)
 
 
 @router.put("/{user_id:int}/role", response_model=UserPublic)
