@@ -20,7 +20,6 @@ from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, NotAuthenticated
 from oms_app.core.security import (
     InvalidTokenError,
-    TokenType,
     burn_password_check,
     create_token,
     decode_token,
@@ -28,6 +27,7 @@ from oms_app.core.security import (
     hash_token,
     verify_password,
 )
+from oms_app.models.one_time_token import TokenPurpose
 from oms_app.models.user import (
     AuthSession,
     RefreshToken,
@@ -37,7 +37,8 @@ from oms_app.models.user import (
     UserCreate,
     UserPublic,
 )
-from oms_app.services import login_throttle
+from oms_app.services import login_throttle, one_time_tokens
+from oms_app.services.permissions import require_admin
 
 BAD_CREDENTIALS = "Incorrect email or password"
 DOWNLOAD_TOKEN_LIFETIME = timedelta(seconds=60)
@@ -148,49 +149,58 @@ def replace_password(
     if keep_login is not None:
         statement = statement.where(AuthSession.id != keep_login)
     session.execute(statement.values(revoked_at=datetime.now(UTC)))
+    # A reset link asked for before the change must not undo it.
+    one_time_tokens.revoke_all(session, TokenPurpose.PASSWORD_RESET, user.id)
 
 
 def authenticate(access_token: str) -> tuple[User, str]:
     """The user behind an access token, and its session id; 401 unless both are live."""
-    return _authenticate(access_token, "access")
-
-
-def issue_download_token(access_token: str, lifetime: timedelta = DOWNLOAD_TOKEN_LIFETIME) -> str:
-    """A token for one file link, valid for a minute, of the same login as this access token.
-
-    Links opened by the browser carry it in the URL, where it may end up in logs and history;
-    that is why it lives briefly, works only for downloads, and dies with the login (logout).
-    """
-    user, session_id = authenticate(access_token)
-    token, _ = create_token(user.id, "download", session_id, lifetime)
-    return token
-
-
-def authenticate_download(download_token: str) -> User:
-    """The user behind a download token; an access or refresh token is refused here."""
-    user, _ = _authenticate(download_token, "download")
-    return user
-
-
-def _authenticate(token: str, token_type: TokenType) -> tuple[User, str]:
     try:
-        claims = decode_token(token, token_type)
+        claims = decode_token(access_token, "access")
     except InvalidTokenError:
         raise NotAuthenticated(INVALID_TOKEN) from None
     with session_scope() as session:
-        user = session.exec(
-            select(User)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(
-                User.id == claims["sub"],
-                AuthSession.id == claims["sid"],
-                AuthSession.revoked_at.is_(None),
-            )
-        ).first()
-        if user is None:
+        return _user_of_live_login(session, claims["sub"], claims["sid"]), claims["sid"]
+
+
+def issue_download_token(access_token: str, lifetime: timedelta = DOWNLOAD_TOKEN_LIFETIME) -> str:
+    """A link token for one file download, for an admin's live login; valid for a minute.
+
+    Links opened by the browser carry it in the URL, where it may end up in logs and history;
+    that is why it works once, lives briefly, works only for downloads and dies with the login.
+    Only admins download anything, so only they get one.
+    """
+    user, session_id = authenticate(access_token)
+    require_admin(user)
+    with session_scope() as session:
+        return one_time_tokens.issue(
+            session, TokenPurpose.DOWNLOAD, user.id, lifetime, session_id=session_id
+        )
+
+
+def authenticate_download(download_token: str) -> User:
+    """The user behind a download token, which is spent by this call."""
+    with session_scope() as session:
+        spent = one_time_tokens.spend(session, TokenPurpose.DOWNLOAD, download_token)
+        if spent is None or spent.session_id is None:
             raise NotAuthenticated(INVALID_TOKEN)
-        session.expunge(user)
-        return user, claims["sid"]
+        return _user_of_live_login(session, spent.user_id, spent.session_id)
+
+
+def _user_of_live_login(session: Session, user_id: int, session_id: str) -> User:
+    user = session.exec(
+        select(User)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            AuthSession.id == session_id,
+            AuthSession.revoked_at.is_(None),
+        )
+    ).first()
+    if user is None:
+        raise NotAuthenticated(INVALID_TOKEN)
+    session.expunge(user)
+    return user
 
 
 def _issue_pair(session: Session, user_id: int, session_id: str) -> TokenPair:
