@@ -6,6 +6,7 @@ An invalid value stops the process with a message naming the variable, never a t
 
 from __future__ import annotations
 
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -13,10 +14,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET_KEY = "change-me-in-production"  # noqa: S105 - a marker the production check refuses
 DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'oms.db'}"
+CachePrefix = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
 class Settings(BaseSettings):
@@ -45,6 +48,9 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(0.25, gt=0, le=5)
     log_json: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Every Redis key OMS writes starts with this, so deployments sharing one Redis never read
+    # each other's entries. Unset: "oms:" and the database name (see `redis_prefix`).
+    cache_prefix: CachePrefix | None = None
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -53,7 +59,7 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("redis_url", "admin_email", "admin_password", mode="before")
+    @field_validator("redis_url", "admin_email", "admin_password", "cache_prefix", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -92,6 +98,17 @@ class Settings(BaseSettings):
     @property
     def cors_origins(self) -> list[str]:
         return self.allowed_origins
+
+    @property
+    def redis_prefix(self) -> str:
+        """CACHE_PREFIX, else derived from the database's name: two deployments with their own
+        databases keep apart on one Redis, and every instance of one deployment agrees."""
+        if self.cache_prefix:
+            return self.cache_prefix
+        name = make_url(self.database_url).database or ""
+        if self.is_sqlite:
+            name = Path(name).stem
+        return "oms:" + (re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "default")
 
 
 @lru_cache

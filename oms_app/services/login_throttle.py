@@ -39,7 +39,7 @@ ADDRESS = Limit("address", free_failures=20)
 
 def _key(limit: Limit, value: str) -> str:
     digest = hashlib.sha256(value.encode(errors="replace")).hexdigest()[:32]
-    return f"oms:throttle:{limit.kind}:{digest}"
+    return get_cache().key("throttle", limit.kind, digest)
 
 
 def _lock_seconds(limit: Limit, failures: int) -> int:
