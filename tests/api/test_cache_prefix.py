@@ -10,7 +10,7 @@ from sqlalchemy import text
 from oms_app.core.cache import Cache, get_cache
 from oms_app.core.config import Settings
 from oms_app.core.db import get_engine
-from oms_app.services import login_throttle, products
+from oms_app.services import counters, login_throttle, products
 from tests.conftest import ALICE
 from tests.support import REDIS_SERVER_URL
 
@@ -21,7 +21,7 @@ def _deployment(monkeypatch, prefix: str) -> Cache:
     """Point this process's catalogue cache and login throttle at one deployment's prefix."""
     cache = Cache(SHARED_REDIS, 2, 300, prefix)
     monkeypatch.setattr(products, "get_cache", lambda: cache)
-    monkeypatch.setattr(login_throttle, "get_cache", lambda: cache)
+    monkeypatch.setattr(counters, "get_cache", lambda: cache)
     return cache
 
 
