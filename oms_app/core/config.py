@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import sys
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,6 +53,10 @@ class Settings(BaseSettings):
     # Every Redis key OMS writes starts with this, so deployments sharing one Redis never read
     # each other's entries. Unset: "oms:" and the database name (see `redis_prefix`).
     cache_prefix: CachePrefix | None = None
+    # Mail (password reset links) and the address those links point at.
+    smtp_url: str | None = None
+    mail_from: str = "OMS <no-reply@localhost>"
+    public_url: str | None = None
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -59,10 +65,48 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("redis_url", "admin_email", "admin_password", "cache_prefix", mode="before")
+    @field_validator(
+        "redis_url",
+        "admin_email",
+        "admin_password",
+        "cache_prefix",
+        "smtp_url",
+        "public_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            try:
+                parts.port  # noqa: B018 - raises on a malformed port
+            except ValueError:
+                raise ValueError("the port must be a number") from None
+            if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+                raise ValueError("must look like smtp://user:password@host:port (smtps:// for TLS)")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1] or any(c in value for c in "\r\n"):
+            raise ValueError('must be an email address, optionally named: "OMS <oms@example.com>"')
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _an_origin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+            raise ValueError("must be the site's public http(s) URL, e.g. https://shop.example")
+        return value.strip().rstrip("/")
 
     @field_validator("database_url")
     @classmethod
