@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     mail_from: str = "OMS <no-reply@localhost>"
     public_url: str | None = None
+    # Reflex's own: where browsers open the state websocket, when not on this origin.
+    reflex_api_url: str | None = None
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -72,6 +74,7 @@ class Settings(BaseSettings):
         "cache_prefix",
         "smtp_url",
         "public_url",
+        "reflex_api_url",
         mode="before",
     )
     @classmethod
