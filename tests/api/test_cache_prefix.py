@@ -7,6 +7,7 @@ import redis
 from pydantic import ValidationError
 from sqlalchemy import text
 
+from oms_app.core import offload
 from oms_app.core.cache import Cache, get_cache
 from oms_app.core.config import Settings
 from oms_app.core.db import get_engine
@@ -76,8 +77,11 @@ def test_every_key_the_app_writes_carries_the_prefix(client, alice_headers, make
     )
     for _ in range(3):
         client.post("/api/v1/users/login", data={"username": "x@example.com", "password": "nope"})
+    client.post("/api/v1/users/password-reset", json={"email": "x@example.com"})
+    assert offload.wait_idle(30)
     keys = list(redis.Redis.from_url(SHARED_REDIS).scan_iter())
     assert len(keys) >= 5, keys
+    assert any(b":rate:reset:" in key for key in keys), keys
     prefix = get_cache().prefix
     assert prefix.startswith("oms:oms_test_")  # the default: named after the database
     assert [key for key in keys if not key.decode().startswith(prefix + ":")] == []
