@@ -18,23 +18,25 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # --- bun, from the npm registry (Reflex would otherwise download it at run time) -------------
 FROM ${NODE_IMAGE} AS bun
 ARG BUN_VERSION=1.4.5
+# Unset: the registry npm is configured with. The builder's frontend install uses the same one.
+ARG NPM_CONFIG_REGISTRY
 RUN npm install --global --prefix /opt/bun "bun@${BUN_VERSION}" --no-audit --no-fund --loglevel=error \
     && mkdir /opt/bun-dist \
     && cp -L /opt/bun/bin/bun /opt/bun-dist/bun \
-    && /opt/bun-dist/bun --version
+    && /opt/bun-dist/bun --version \
+    && npm config get registry > /opt/bun-dist/npm-registry
 
 # --- builder: Python packages in a venv, frontend packages and a first build in .web ----------
 FROM ${PYTHON_IMAGE} AS builder
-ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
 ENV PATH=/opt/venv/bin:$PATH \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    NPM_CONFIG_REGISTRY=${NPM_CONFIG_REGISTRY} \
     REFLEX_USE_SYSTEM_BUN=1 \
     REFLEX_CHECK_LATEST_VERSION=0 \
     REFLEX_DIR=/app/.tools/reflex \
     BUN_INSTALL_CACHE_DIR=/tmp/bun-cache
 COPY --from=bun /opt/bun-dist/bun /usr/local/bin/bun
+COPY --from=bun /opt/bun-dist/npm-registry /opt/npm-registry
 WORKDIR /app
 
 # Only the runtime section of requirements.txt: test tools (pytest, Playwright, linters) stay out.
@@ -45,8 +47,10 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     && pip install -r /tmp/runtime-requirements.txt
 
 COPY . .
-# Creates .web/ (frontend packages in .web/node_modules) and proves the pages compile.
+# Creates .web/ (frontend packages in .web/node_modules) and proves the pages compile. Without
+# NPM_CONFIG_REGISTRY Reflex would probe registries over the network: give it npm's.
 RUN --mount=type=cache,target=/tmp/bun-cache \
+    NPM_CONFIG_REGISTRY="$(cat /opt/npm-registry)" \
     reflex export --frontend-only --no-zip --loglevel info \
     && rm -rf .web/build .states
 

@@ -9,3 +9,4 @@ ADMIN = "/admin"
 ADMIN_PRODUCTS = "/admin/products"
 ADMIN_ORDERS = "/admin/orders"
 ADMIN_USERS = "/admin/users"
+RESET_PASSWORD = "/reset-password"  # noqa: S105 - a page route, not a password

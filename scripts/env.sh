@@ -27,5 +27,10 @@ export REFLEX_USE_SYSTEM_BUN=1
 export REFLEX_CHECK_LATEST_VERSION=0
 export REFLEX_DIR="$OMS_ROOT/.tools/reflex"
 export BUN_INSTALL_CACHE_DIR="$OMS_ROOT/.tools/bun-cache"
-NPM_CONFIG_REGISTRY="$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)"
-export NPM_CONFIG_REGISTRY
+# Without NPM_CONFIG_REGISTRY Reflex probes registries it knows of over the network; hand it the
+# one npm is configured with instead (no registry is named here).
+if NPM_CONFIG_REGISTRY="$(npm config get registry 2>/dev/null)" && [ -n "$NPM_CONFIG_REGISTRY" ]; then
+  export NPM_CONFIG_REGISTRY
+else
+  unset NPM_CONFIG_REGISTRY
+fi

@@ -12,7 +12,7 @@
   alembic/env.py's DATABASE_ONLY_INDEXES because the models cannot describe them.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-30 08:19:18.704818
 """
 
@@ -24,7 +24,7 @@ from alembic import op
 
 
 revision: str = '0003'
-down_revision: str | None = '0001'
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 
+from oms_app.api.csp import install_content_security_policy
 from oms_app.api.errors import install_error_handlers
 from oms_app.api.hardening import install_hardening
 from oms_app.api.middleware import install_request_context
@@ -24,7 +25,8 @@ def create_api() -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
         static_url=f"{API_PREFIX}/docs/static",
-        swagger_ui_parameters={"persistAuthorization": True},
+        # No validator badge: it would load an image from a third-party host.
+        swagger_ui_parameters={"persistAuthorization": True, "validatorUrl": None},
     )
     v1 = APIRouter(prefix=f"{API_PREFIX}/v1", responses=ERROR_RESPONSES)
     v1.include_router(users.router)
@@ -35,4 +37,5 @@ def create_api() -> FastAPI:
     install_error_handlers(api)
     install_request_context(api)
     install_hardening(api)
+    install_content_security_policy(api, API_PREFIX)
     return api

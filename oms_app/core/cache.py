@@ -1,10 +1,12 @@
 """A Redis cache that can never make a request fail or stall.
 
-Entries live under versioned keys: `oms:c:<epoch>:<namespace>:<version>:<key>`. Invalidating a
-namespace is one INCR of its version, so no request ever needs KEYS or SCAN, and a reader that
-raced a writer stores its stale result under a version nobody reads again. The epoch is bumped
-whenever this process regains Redis after losing it, because invalidations it could not send
-while Redis was unreachable would otherwise leave stale entries behind.
+Entries live under versioned keys: `<prefix>:c:<epoch>:<namespace>:<version>:<key>`, where the
+prefix (CACHE_PREFIX, by default named after the database) keeps deployments that share one
+Redis apart; every other Redis key OMS writes is made by `Cache.key` for the same reason.
+Invalidating a namespace is one INCR of its version, so no request ever needs KEYS or SCAN, and
+a reader that raced a writer stores its stale result under a version nobody reads again. The
+epoch is bumped whenever this process regains Redis after losing it, because invalidations it
+could not send while Redis was unreachable would otherwise leave stale entries behind.
 
 When Redis is unset, down or slow, every call degrades to a miss (or a no-op) after at most the
 configured socket timeout, and the cache stays switched off for a few seconds before trying again.
@@ -25,7 +27,6 @@ from oms_app.core.config import get_settings
 
 log = logging.getLogger(__name__)
 
-EPOCH_KEY = "oms:epoch"
 RETRY_AFTER_FAILURE_SECONDS = 5.0
 # Version counters outlive every entry that names them, then disappear on their own.
 VERSION_TTL_SECONDS = 24 * 3600
@@ -34,14 +35,18 @@ VERSION_TTL_SECONDS = 24 * 3600
 _READ_SCRIPT = """
 local epoch = redis.call('GET', KEYS[1]) or '0'
 local version = redis.call('GET', KEYS[2]) or '0'
-local key = 'oms:c:' .. epoch .. ':' .. ARGV[1] .. ':' .. version .. ':' .. ARGV[2]
+local key = ARGV[3] .. ':c:' .. epoch .. ':' .. ARGV[1] .. ':' .. version .. ':' .. ARGV[2]
 return {key, redis.call('GET', key)}
 """
 
 
 class Cache:
-    def __init__(self, url: str | None, timeout: float, ttl: int) -> None:
+    def __init__(
+        self, url: str | None, timeout: float, ttl: int, prefix: str | None = None
+    ) -> None:
         self.ttl = ttl
+        self.prefix = prefix if prefix is not None else get_settings().redis_prefix
+        self.epoch_key = self.key("epoch")
         self._client: redis.Redis | None = None
         if url:
             self._client = redis.Redis.from_url(
@@ -60,6 +65,10 @@ class Cache:
     def enabled(self) -> bool:
         return self._client is not None
 
+    def key(self, *parts: str) -> str:
+        """A Redis key in this deployment's namespace."""
+        return ":".join((self.prefix, *parts))
+
     def _available(self) -> redis.Redis | None:
         if self._client is None or time.monotonic() < self._down_until:
             return None
@@ -67,7 +76,7 @@ class Cache:
             with self._lock:
                 if self._lost_contact:
                     try:
-                        self._client.incr(EPOCH_KEY)
+                        self._client.incr(self.epoch_key)
                     except redis.RedisError:
                         self._mark_down()
                         return None
@@ -87,7 +96,10 @@ class Cache:
         if client is None:
             return None, None
         try:
-            slot, value = self._read(keys=[EPOCH_KEY, f"oms:v:{namespace}"], args=[namespace, key])
+            slot, value = self._read(
+                keys=[self.epoch_key, self.key("v", namespace)],
+                args=[namespace, key, self.prefix],
+            )
         except redis.RedisError as exc:
             self._mark_down(exc)
             return None, None
@@ -111,8 +123,8 @@ class Cache:
         try:
             with client.pipeline(transaction=False) as pipe:
                 for namespace in namespaces:
-                    pipe.incr(f"oms:v:{namespace}")
-                    pipe.expire(f"oms:v:{namespace}", VERSION_TTL_SECONDS)
+                    pipe.incr(self.key("v", namespace))
+                    pipe.expire(self.key("v", namespace), VERSION_TTL_SECONDS)
                 pipe.execute()
         except redis.RedisError as exc:
             self._mark_down(exc)
@@ -135,4 +147,9 @@ class Cache:
 @lru_cache
 def get_cache() -> Cache:
     settings = get_settings()
-    return Cache(settings.redis_url, settings.redis_timeout_seconds, settings.cache_ttl_seconds)
+    return Cache(
+        settings.redis_url,
+        settings.redis_timeout_seconds,
+        settings.cache_ttl_seconds,
+        settings.redis_prefix,
+    )

@@ -6,17 +6,22 @@ An invalid value stops the process with a message naming the variable, never a t
 
 from __future__ import annotations
 
+import re
 import sys
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET_KEY = "change-me-in-production"  # noqa: S105 - a marker the production check refuses
 DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'oms.db'}"
+CachePrefix = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
 class Settings(BaseSettings):
@@ -45,6 +50,15 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(0.25, gt=0, le=5)
     log_json: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Every Redis key OMS writes starts with this, so deployments sharing one Redis never read
+    # each other's entries. Unset: "oms:" and the database name (see `redis_prefix`).
+    cache_prefix: CachePrefix | None = None
+    # Mail (password reset links) and the address those links point at.
+    smtp_url: str | None = None
+    mail_from: str = "OMS <no-reply@localhost>"
+    public_url: str | None = None
+    # Reflex's own: where browsers open the state websocket, when not on this origin.
+    reflex_api_url: str | None = None
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -53,10 +67,49 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("redis_url", "admin_email", "admin_password", mode="before")
+    @field_validator(
+        "redis_url",
+        "admin_email",
+        "admin_password",
+        "cache_prefix",
+        "smtp_url",
+        "public_url",
+        "reflex_api_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            try:
+                parts.port  # noqa: B018 - raises on a malformed port
+            except ValueError:
+                raise ValueError("the port must be a number") from None
+            if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+                raise ValueError("must look like smtp://user:password@host:port (smtps:// for TLS)")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1] or any(c in value for c in "\r\n"):
+            raise ValueError('must be an email address, optionally named: "OMS <oms@example.com>"')
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _an_origin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+            raise ValueError("must be the site's public http(s) URL, e.g. https://shop.example")
+        return value.strip().rstrip("/")
 
     @field_validator("database_url")
     @classmethod
@@ -92,6 +145,17 @@ class Settings(BaseSettings):
     @property
     def cors_origins(self) -> list[str]:
         return self.allowed_origins
+
+    @property
+    def redis_prefix(self) -> str:
+        """CACHE_PREFIX, else derived from the database's name: two deployments with their own
+        databases keep apart on one Redis, and every instance of one deployment agrees."""
+        if self.cache_prefix:
+            return self.cache_prefix
+        name = make_url(self.database_url).database or ""
+        if self.is_sqlite:
+            name = Path(name).stem
+        return "oms:" + (re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "default")
 
 
 @lru_cache

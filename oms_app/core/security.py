@@ -12,9 +12,7 @@ import jwt
 
 from oms_app.core.config import get_settings
 
-# "download": a short-lived token that only the file-download routes accept, for links a browser
-# opens itself and so cannot send an Authorization header with.
-TokenType = Literal["access", "refresh", "download"]
+TokenType = Literal["access", "refresh"]
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything past this; we refuse rather than truncate
 
 
@@ -49,7 +47,8 @@ def burn_password_check(password: str) -> None:
 
 
 def hash_token(token: str) -> str:
-    """Refresh tokens are stored as SHA-256 digests: a leaked table yields no usable token."""
+    """Stored tokens (refresh, one-time links) are SHA-256 digests: a leaked table yields no
+    usable token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -112,7 +112,8 @@ class UserLogin(BaseModel):
 
 
 class UserUpdate(BaseModel):
-    """What a user may change about themselves. Anything else, `role` above all, is refused."""
+    """What may change about a user (themselves, or anyone for an admin). Anything else, `role`
+    above all, is refused."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -120,7 +121,9 @@ class UserUpdate(BaseModel):
     email: Email | None = None
     password: Password | None = None
     current_password: Annotated[str, StringConstraints(max_length=1024)] | None = Field(
-        None, description="Required to change the email or the password."
+        None,
+        description="Required to change your own email or password; admins changing another "
+        "user's leave it out.",
     )
 
 
@@ -146,3 +149,12 @@ class RefreshRequest(BaseModel):
 
 class LogoutRequest(BaseModel):
     refresh_token: Annotated[str, StringConstraints(max_length=4096)] | None = None
+
+
+class PasswordResetRequest(BaseModel):
+    email: Email
+
+
+class PasswordResetConfirm(BaseModel):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    new_password: Password

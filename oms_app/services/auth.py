@@ -20,7 +20,6 @@ from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, NotAuthenticated
 from oms_app.core.security import (
     InvalidTokenError,
-    TokenType,
     burn_password_check,
     create_token,
     decode_token,
@@ -28,6 +27,7 @@ from oms_app.core.security import (
     hash_token,
     verify_password,
 )
+from oms_app.models.one_time_token import TokenPurpose
 from oms_app.models.user import (
     AuthSession,
     RefreshToken,
@@ -37,7 +37,8 @@ from oms_app.models.user import (
     UserCreate,
     UserPublic,
 )
-from oms_app.services import login_throttle
+from oms_app.services import login_throttle, one_time_tokens
+from oms_app.services.permissions import require_admin
 
 BAD_CREDENTIALS = "Incorrect email or password"
 DOWNLOAD_TOKEN_LIFETIME = timedelta(seconds=60)
@@ -63,11 +64,15 @@ def login(email: str, password: str, client_address: str | None = None) -> Token
     email = email.strip().lower()
     login_throttle.check(email, client_address)
     with session_scope() as session:
-        # A NUL byte can match no stored email (and PostgreSQL cannot even compare it).
+        # A NUL byte can match no stored email (and PostgreSQL cannot even compare it). The
+        # shared row lock makes a password change wait for this login to commit, and then end
+        # it too; a login starting after the change waits and reads the new password.
         user = (
             None
             if "\x00" in email
-            else session.exec(select(User).where(User.email == email)).first()
+            else session.exec(
+                select(User).where(User.email == email).with_for_update(read=True)
+            ).first()
         )
         if user is None:
             burn_password_check(password)
@@ -128,47 +133,74 @@ def logout(user: User, session_id: str, refresh_token: str | None = None) -> Non
                 _revoke_session(session, stored.session_id, now, user_id=user.id)
 
 
+def replace_password(
+    session: Session, user: User, password_hash: str, keep_login: str | None = None
+) -> None:
+    """Give the user a new password and end every login of theirs but `keep_login`.
+
+    Run it in the transaction that loaded `user` with a row lock (see `login`), so no login
+    made with the old password can slip past the change.
+    """
+    user.hashed_password = password_hash
+    user.updated_at = datetime.now(UTC)
+    statement = update(AuthSession).where(
+        AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None)
+    )
+    if keep_login is not None:
+        statement = statement.where(AuthSession.id != keep_login)
+    session.execute(statement.values(revoked_at=datetime.now(UTC)))
+    # A reset link asked for before the change must not undo it.
+    one_time_tokens.revoke_all(session, TokenPurpose.PASSWORD_RESET, user.id)
+
+
 def authenticate(access_token: str) -> tuple[User, str]:
     """The user behind an access token, and its session id; 401 unless both are live."""
-    return _authenticate(access_token, "access")
-
-
-def issue_download_token(access_token: str, lifetime: timedelta = DOWNLOAD_TOKEN_LIFETIME) -> str:
-    """A token for one file link, valid for a minute, of the same login as this access token.
-
-    Links opened by the browser carry it in the URL, where it may end up in logs and history;
-    that is why it lives briefly, works only for downloads, and dies with the login (logout).
-    """
-    user, session_id = authenticate(access_token)
-    token, _ = create_token(user.id, "download", session_id, lifetime)
-    return token
-
-
-def authenticate_download(download_token: str) -> User:
-    """The user behind a download token; an access or refresh token is refused here."""
-    user, _ = _authenticate(download_token, "download")
-    return user
-
-
-def _authenticate(token: str, token_type: TokenType) -> tuple[User, str]:
     try:
-        claims = decode_token(token, token_type)
+        claims = decode_token(access_token, "access")
     except InvalidTokenError:
         raise NotAuthenticated(INVALID_TOKEN) from None
     with session_scope() as session:
-        user = session.exec(
-            select(User)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(
-                User.id == claims["sub"],
-                AuthSession.id == claims["sid"],
-                AuthSession.revoked_at.is_(None),
-            )
-        ).first()
-        if user is None:
+        return _user_of_live_login(session, claims["sub"], claims["sid"]), claims["sid"]
+
+
+def issue_download_token(access_token: str, lifetime: timedelta = DOWNLOAD_TOKEN_LIFETIME) -> str:
+    """A link token for one file download, for an admin's live login; valid for a minute.
+
+    Links opened by the browser carry it in the URL, where it may end up in logs and history;
+    that is why it works once, lives briefly, works only for downloads and dies with the login.
+    Only admins download anything, so only they get one.
+    """
+    user, session_id = authenticate(access_token)
+    require_admin(user)
+    with session_scope() as session:
+        return one_time_tokens.issue(
+            session, TokenPurpose.DOWNLOAD, user.id, lifetime, session_id=session_id
+        )
+
+
+def authenticate_download(download_token: str) -> User:
+    """The user behind a download token, which is spent by this call."""
+    with session_scope() as session:
+        spent = one_time_tokens.spend(session, TokenPurpose.DOWNLOAD, download_token)
+        if spent is None or spent.session_id is None:
             raise NotAuthenticated(INVALID_TOKEN)
-        session.expunge(user)
-        return user, claims["sid"]
+        return _user_of_live_login(session, spent.user_id, spent.session_id)
+
+
+def _user_of_live_login(session: Session, user_id: int, session_id: str) -> User:
+    user = session.exec(
+        select(User)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            AuthSession.id == session_id,
+            AuthSession.revoked_at.is_(None),
+        )
+    ).first()
+    if user is None:
+        raise NotAuthenticated(INVALID_TOKEN)
+    session.expunge(user)
+    return user
 
 
 def _issue_pair(session: Session, user_id: int, session_id: str) -> TokenPair:

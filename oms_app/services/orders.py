@@ -229,13 +229,14 @@ def _page(
 def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderPublic:
     """Move an order along its life. Owners may only cancel; admins may make any legal move."""
     new_status = OrderStatus(new_status)
+    # Before any lookup: a shopper must not learn from 403 versus 404 which order ids exist.
+    if not actor.is_admin and new_status != OrderStatus.CANCELLED:
+        raise Forbidden("Only admins can change an order's status")
     with session_scope() as session:
         order = session.get(Order, order_id)
         if order is None:
             raise NotFound("Order not found")
         require_self_or_admin(actor, order.user_id, "Order")
-        if not actor.is_admin and new_status != OrderStatus.CANCELLED:
-            raise Forbidden("Only admins can change an order's status")
         current = OrderStatus(order.status)
         if new_status not in NEXT_STATUSES[current]:
             raise Conflict(f"Cannot change an order from {current} to {new_status}")

@@ -11,6 +11,7 @@ from oms_app.core.errors import Conflict, Forbidden, NotFound
 from oms_app.core.security import hash_password, verify_password
 from oms_app.models.common import Page, PageParams, utcnow
 from oms_app.models.user import Role, User, UserPublic, UserUpdate
+from oms_app.services import auth
 from oms_app.services.permissions import require_admin, require_self_or_admin
 
 
@@ -38,17 +39,28 @@ def count_shoppers() -> int:
         return session.exec(select(func.count()).where(User.role == Role.USER)).one()
 
 
-def update_user(actor: User, user_id: int, data: UserUpdate) -> UserPublic:
-    """Users change only themselves; the email and password need the current password."""
-    if actor.id != user_id:
-        if actor.is_admin:
-            raise Forbidden("Users can only update their own profile")
+def update_user(
+    actor: User, user_id: int, data: UserUpdate, current_login: str | None = None
+) -> UserPublic:
+    """Users change themselves (the email and password need the current password); admins
+    change anyone, without it. A new password ends every other login of that user; the
+    caller's own `current_login` goes on when they changed their own password.
+    """
+    own = actor.id == user_id
+    if not own and not actor.is_admin:
         raise NotFound("User not found")
+    # bcrypt before the row lock, so logins of this user wait for the change only briefly.
+    new_hash = hash_password(data.password) if data.password is not None else None
     with session_scope() as session:
-        user = _load(session, user_id)
+        user = _load(session, user_id, lock=True)
         sensitive = (data.email is not None and data.email != user.email) or data.password
-        if sensitive and not (
-            data.current_password and verify_password(data.current_password, user.hashed_password)
+        if (
+            own
+            and sensitive
+            and not (
+                data.current_password
+                and verify_password(data.current_password, user.hashed_password)
+            )
         ):
             raise Forbidden(
                 "current_password is required and must be correct to change the email or password"
@@ -57,8 +69,9 @@ def update_user(actor: User, user_id: int, data: UserUpdate) -> UserPublic:
             user.name = data.name
         if data.email is not None:
             user.email = data.email
-        if data.password is not None:
-            user.hashed_password = hash_password(data.password)
+        if new_hash is not None:
+            keep = current_login if own else None
+            auth.replace_password(session, user, new_hash, keep_login=keep)
         user.updated_at = utcnow()
         try:
             session.flush()
@@ -104,8 +117,8 @@ def _lock_admins(session: Session) -> list[int]:
     )
 
 
-def _load(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
+def _load(session: Session, user_id: int, lock: bool = False) -> User:
+    user = session.get(User, user_id, with_for_update=lock)
     if user is None:
         raise NotFound("User not found")
     return user

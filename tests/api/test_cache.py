@@ -163,4 +163,6 @@ def test_caching_resumes_when_redis_returns(
     private_redis.start()
     assert client.get(url).json()["stock"] == 4
     assert client.get(url).json()["stock"] == 4
-    assert redis.Redis.from_url(private_redis.url).get(cache_module.EPOCH_KEY) is not None
+    server = redis.Redis.from_url(private_redis.url)
+    assert server.get(cache.epoch_key) is not None
+    assert all(key.startswith(cache.prefix.encode() + b":") for key in server.scan_iter())

@@ -1,13 +1,20 @@
-"""GET /api/v1/orders/export.csv: admins only, the list's filters, bearer or download token."""
+"""GET /api/v1/orders/export.csv: admins only, the list's filters, bearer or single-use
+download token."""
 
 from __future__ import annotations
 
 import csv
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
+from oms_app.core.db import get_engine
+from oms_app.core.errors import Forbidden, NotAuthenticated
+from oms_app.core.security import hash_token
 from oms_app.services import auth
 
 EXPORT = "/api/v1/orders/export.csv"
@@ -97,21 +104,49 @@ def test_an_unknown_status_is_422(client, admin_headers):
 
 def test_shoppers_are_refused_and_visitors_must_log_in(client, alice_headers, orders):
     assert client.get(EXPORT, headers=alice_headers).status_code == 403
-    assert (
-        client.get(EXPORT, params={"download_token": _download_token(alice_headers)}).status_code
-        == 403
-    )
     response = client.get(EXPORT)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
 
 
-def test_a_download_token_works_without_a_header(client, admin_headers, orders):
+def test_a_download_token_works_once_without_a_header(client, admin_headers, orders):
     token = _download_token(admin_headers)
     rows = _rows(client.get(EXPORT, params={"download_token": token, "status": "pending"}))
     assert [int(r[0]) for r in rows[1:]] == [orders["pending"]["id"]]
-    # Usable again until it expires, so a retried download still works.
-    assert client.get(EXPORT, params={"download_token": token}).status_code == 200
+    # A link copied from history, a log or a shoulder is dead.
+    assert client.get(EXPORT, params={"download_token": token}).status_code == 401
+    assert client.get(EXPORT, params={"download_token": _download_token(admin_headers)}).is_success
+
+
+def test_only_admins_get_download_tokens(client, alice_headers):
+    with pytest.raises(Forbidden):
+        _download_token(alice_headers)
+
+
+def test_a_download_token_is_spent_once_however_many_use_it_at_once(client, admin_headers):
+    """Every worker or instance shares the one record of the token: exactly one wins."""
+    token = _download_token(admin_headers)
+    attempts = 8
+    barrier = threading.Barrier(attempts)
+
+    def use() -> bool:
+        barrier.wait()
+        try:
+            auth.authenticate_download(token)
+        except NotAuthenticated:
+            return False
+        return True
+
+    with ThreadPoolExecutor(attempts) as pool:
+        results = list(pool.map(lambda _: use(), range(attempts)))
+    assert sorted(results) == [False] * (attempts - 1) + [True]
+
+
+def test_tokens_are_stored_hashed(client, admin_headers):
+    token = _download_token(admin_headers)
+    with get_engine().connect() as conn:
+        stored = conn.execute(text("SELECT token_hash FROM one_time_tokens")).scalars().all()
+    assert stored == [hash_token(token)]
 
 
 def test_an_expired_download_token_is_refused(client, admin_headers):

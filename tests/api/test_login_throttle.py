@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oms_app.core.cache import Cache
-from oms_app.services import login_throttle
+from oms_app.services import counters, login_throttle
 from tests.conftest import ALICE, register
 
 
@@ -17,8 +17,8 @@ def _attempt(client, password: str, email: str = ALICE["email"]):
 def store(request, monkeypatch):
     """Run each test with the shared Redis store and with the per-process fallback."""
     if request.param == "in-process":
-        monkeypatch.setattr(login_throttle, "get_cache", lambda: Cache(None, 0.1, 300))
-        monkeypatch.setattr(login_throttle, "_local", login_throttle._LocalStore())
+        monkeypatch.setattr(counters, "get_cache", lambda: Cache(None, 0.1, 300))
+        monkeypatch.setattr(counters, "_local", counters._LocalStore())
     return request.param
 
 

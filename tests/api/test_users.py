@@ -109,13 +109,45 @@ def test_user_updates_only_themselves(client, alice_headers, bob_headers, admin_
         ).status_code
         == 404
     )
-    assert (
-        client.put(
-            f"/api/v1/users/{bob['id']}", json={"name": "Hacked"}, headers=admin_headers
-        ).status_code
-        == 403
-    )
     assert client.get(f"/api/v1/users/{bob['id']}", headers=admin_headers).json()["name"] == "Bob"
+
+
+def test_admins_update_any_user_without_their_password(client, alice_headers, admin_headers):
+    alice_id = client.get("/api/v1/users/me", headers=alice_headers).json()["id"]
+    response = client.put(
+        f"/api/v1/users/{alice_id}",
+        json={"name": "Alicia", "email": "Alicia@Example.com", "password": "set-by-admin-1"},
+        headers=admin_headers,
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["name"], response.json()["email"]) == ("Alicia", "alicia@example.com")
+    login(client, {"email": "alicia@example.com", "password": "set-by-admin-1"})
+    old = client.post(
+        "/api/v1/users/login",
+        data={"username": "alicia@example.com", "password": ALICE["password"]},
+    )
+    assert old.status_code == 401
+
+
+def test_admins_cannot_grant_roles_through_the_profile(client, alice_headers, admin_headers):
+    alice_id = client.get("/api/v1/users/me", headers=alice_headers).json()["id"]
+    response = client.put(
+        f"/api/v1/users/{alice_id}", json={"role": "admin"}, headers=admin_headers
+    )
+    assert response.status_code == 422
+    assert client.get("/api/v1/users/me", headers=alice_headers).json()["role"] == "user"
+
+
+def test_a_missing_user_is_404_for_an_admin(client, admin_headers):
+    response = client.put("/api/v1/users/999999", json={"name": "Ghost"}, headers=admin_headers)
+    assert response.status_code == 404
+
+
+def test_an_admin_changing_their_own_password_still_needs_it(client, admin_headers):
+    admin_id = client.get("/api/v1/users/me", headers=admin_headers).json()["id"]
+    url = f"/api/v1/users/{admin_id}"
+    response = client.put(url, json={"password": "new-admin-pass"}, headers=admin_headers)
+    assert response.status_code == 403
 
 
 def test_no_one_escalates_to_admin_through_their_profile(client, alice_headers):

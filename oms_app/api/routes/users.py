@@ -13,6 +13,8 @@ from oms_app.core.errors import InvalidInput
 from oms_app.models.common import MAX_INT32, Page, PageParams
 from oms_app.models.user import (
     LogoutRequest,
+    PasswordResetConfirm,
+    PasswordResetRequest,
     RefreshRequest,
     TokenPair,
     UserCreate,
@@ -20,7 +22,7 @@ from oms_app.models.user import (
     UserPublic,
     UserUpdate,
 )
-from oms_app.services import activity, auth, users
+from oms_app.services import activity, auth, password_reset, users
 
 router = APIRouter(prefix="/users", tags=["users"])
 UserId = Annotated[int, Path(ge=1, le=MAX_INT32)]
@@ -56,8 +58,13 @@ def register(data: UserCreate, background: BackgroundTasks) -> UserPublic:
 async def login(request: Request) -> TokenPair:
     """OAuth2 password flow (form `username` + `password`), or JSON `{email, password}`."""
     credentials = await _read_credentials(request)
-    address = request.client.host if request.client else None
-    return await run_in_threadpool(auth.login, credentials.email, credentials.password, address)
+    return await run_in_threadpool(
+        auth.login, credentials.email, credentials.password, _client_address(request)
+    )
+
+
+def _client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 async def _read_credentials(request: Request) -> UserLogin:
@@ -86,6 +93,21 @@ def logout(
     return {"detail": "Logged out"}
 
 
+@router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED)
+def request_password_reset(data: PasswordResetRequest, request: Request) -> dict[str, str]:
+    """Mail a reset link to this email if an account uses it. The answer is the same either way."""
+    origin = request.headers.get("origin") or f"{request.url.scheme}://{request.url.netloc}"
+    password_reset.request_password_reset(data, origin, _client_address(request))
+    return {"detail": "If an account uses this email, a reset link is on its way."}
+
+
+@router.post("/password-reset/confirm")
+def confirm_password_reset(data: PasswordResetConfirm) -> dict[str, str]:
+    """Set a new password with the token from a reset link; every login of the account ends."""
+    password_reset.confirm_password_reset(data)
+    return {"detail": "Password changed. Log in with the new password."}
+
+
 @router.get("/", response_model=Page[UserPublic])
 def list_users(user: CurrentUser, params: Annotated[PageParams, Query()]) -> Page[UserPublic]:
     return users.list_users(user, params)
@@ -102,8 +124,8 @@ def read_user(user: CurrentUser, user_id: UserId) -> UserPublic:
 
 
 @router.put("/{user_id:int}", response_model=UserPublic)
-def update_user(user: CurrentUser, user_id: UserId, data: UserUpdate) -> UserPublic:
-    return users.update_user(user, user_id, data)
+def update_user(login: CurrentLogin, user_id: UserId, data: UserUpdate) -> UserPublic:
+    return users.update_user(login.user, user_id, data, current_login=login.session_id)
 
 
 @router.put("/{user_id:int}/role", response_model=UserPublic)
