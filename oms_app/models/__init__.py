@@ -1,11 +1,13 @@
 """Tables and the schemas at their edges. Importing this package registers every table."""
 
+from oms_app.models.category import Category
 from oms_app.models.order import Order, OrderEvent, OrderItem, OrderStatus
 from oms_app.models.product import Product
 from oms_app.models.user import AuthSession, RefreshToken, Role, User
 
 __all__ = [
     "AuthSession",
+    "Category",
     "Order",
     "OrderEvent",
     "OrderItem",

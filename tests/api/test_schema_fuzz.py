@@ -27,6 +27,17 @@ def filter_body(_context, body) -> bool:
     return True
 
 
+def order_price_bounds(case) -> None:
+    """min_price <= max_price relates two parameters, which JSON Schema cannot say: swap them.
+    (Done on the case, since not every generation phase runs filter hooks.)"""
+    query = case.query if isinstance(case.query, dict) else {}
+    try:
+        if float(query["min_price"]) > float(query["max_price"]):
+            query["min_price"], query["max_price"] = query["max_price"], query["min_price"]
+    except (KeyError, TypeError, ValueError):
+        return
+
+
 @pytest.fixture
 def world(client, admin_headers, alice_headers, make_product):
     """Some data for generated requests to find: products and an order of Alice's."""
@@ -50,4 +61,5 @@ FUZZ_SETTINGS = settings(
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_api_conforms_to_its_schema(case, world, role):
+    order_price_bounds(case)
     case.call_and_validate(headers=world[role])

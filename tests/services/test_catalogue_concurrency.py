@@ -1,0 +1,56 @@
+"""Categories and images under concurrent admins, on PostgreSQL with real threads."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from oms_app.core.db import session_scope
+from oms_app.core.errors import Conflict, DomainError, NotFound
+from oms_app.models.category import Category, CategoryWrite
+from oms_app.models.product import Product, ProductCreate, ProductUpdate
+from oms_app.models.user import Role
+from oms_app.services import categories, products
+from tests.services.test_concurrency import _run_together, _user
+
+pytestmark = pytest.mark.usefixtures("database")
+
+
+def test_one_name_created_at_once_makes_one_category():
+    admin = _user("admin@example.com", Role.ADMIN)
+    names = ["Lamps", "LAMPS", "lamps", "Lamps "] * 4
+    results = _run_together(
+        [lambda n=n: categories.create_category(admin, CategoryWrite(name=n)) for n in names]
+    )
+    created = [r for r in results if not isinstance(r, Exception)]
+    assert len(created) == 1
+    assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
+    with session_scope() as session:
+        assert len(session.exec(select(Category)).all()) == 1
+
+
+def test_deleting_a_category_while_products_join_it_never_strands_one():
+    """Each round races a delete against a product being put in the category: either the
+    product joins and the delete is refused, or the delete wins and the product is refused."""
+    admin = _user("admin@example.com", Role.ADMIN)
+    for round_ in range(10):
+        category = categories.create_category(admin, CategoryWrite(name=f"Race {round_}"))
+        product = products.create_product(admin, ProductCreate(name=f"P{round_}", price="1.00"))
+        delete, join = _run_together(
+            [
+                lambda c=category: categories.delete_category(admin, c.id),
+                lambda c=category, p=product: products.update_product(
+                    admin, p.id, ProductUpdate(category_id=c.id)
+                ),
+            ]
+        )
+        for outcome in (delete, join):  # a refusal, never a database error
+            assert not isinstance(outcome, Exception) or isinstance(outcome, DomainError)
+        if delete is None:
+            assert isinstance(join, NotFound)
+        else:
+            assert isinstance(delete, Conflict)
+            assert join.category.id == category.id
+        with session_scope() as session:
+            row = session.get(Product, product.id)
+            assert row.category_id is None or session.get(Category, row.category_id) is not None
