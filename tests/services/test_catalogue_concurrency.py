@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 from sqlmodel import select
 
 from oms_app.core.db import session_scope
@@ -10,7 +13,7 @@ from oms_app.core.errors import Conflict, DomainError, NotFound
 from oms_app.models.category import Category, CategoryWrite
 from oms_app.models.product import Product, ProductCreate, ProductUpdate
 from oms_app.models.user import Role
-from oms_app.services import categories, products
+from oms_app.services import categories, product_images, products
 from tests.services.test_concurrency import _run_together, _user
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -54,3 +57,24 @@ def test_deleting_a_category_while_products_join_it_never_strands_one():
         with session_scope() as session:
             row = session.get(Product, product.id)
             assert row.category_id is None or session.get(Category, row.category_id) is not None
+
+
+def test_images_uploaded_at_once_leave_one_image_and_no_stray_files(monkeypatch, tmp_path):
+    monkeypatch.setenv("REFLEX_UPLOADED_FILES_DIR", str(tmp_path))
+    admin = _user("admin@example.com", Role.ADMIN)
+    product = products.create_product(admin, ProductCreate(name="Lamp", price="1.00"))
+    pictures = []
+    for colour in ("red", "green", "blue", "black", "white", "navy"):
+        out = io.BytesIO()
+        Image.new("RGB", (640, 480), colour).save(out, "PNG")
+        pictures.append(out.getvalue())
+    results = _run_together(
+        [
+            lambda data=data: product_images.set_product_image(admin, product.id, data)
+            for data in pictures
+        ]
+    )
+    assert not [r for r in results if isinstance(r, Exception)]
+    final = products.get_product(product.id)
+    stored = {p.name for p in (tmp_path / "products").iterdir()}
+    assert stored == {final.image_url.rsplit("/", 1)[1], final.thumbnail_url.rsplit("/", 1)[1]}

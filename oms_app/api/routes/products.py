@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, UploadFile, status
 from pydantic import ConfigDict
 
 from oms_app.api.deps import CurrentUser
 from oms_app.api.responses import raw_json
 from oms_app.models.common import MAX_INT32, PageParams, SearchText
 from oms_app.models.product import ProductCreate, ProductFilters, ProductPublic, ProductUpdate
-from oms_app.services import products
+from oms_app.services import product_images, products
 from oms_app.services.products import ProductPage
 
 router = APIRouter(prefix="/products", tags=["products"])
@@ -68,3 +68,17 @@ def delete_product(user: CurrentUser, product_id: ProductId) -> dict[str, str]:
 @router.put("/{product_id:int}/restore", response_model=ProductPublic)
 def restore_product(user: CurrentUser, product_id: ProductId) -> ProductPublic:
     return products.restore_product(user, product_id)
+
+
+# Plain `def`s: decoding and re-encoding an image runs in the thread pool, off the event loop.
+@router.put("/{product_id:int}/image", response_model=ProductPublic)
+def set_product_image(user: CurrentUser, product_id: ProductId, file: UploadFile) -> ProductPublic:
+    """A JPEG, PNG or WebP image (judged by its content) of at most 5 MB and 4096x4096 px,
+    re-encoded without its metadata, with a thumbnail whose longest side is 400 px."""
+    return product_images.set_product_image_from_file(user, product_id, file.file)
+
+
+@router.delete("/{product_id:int}/image", response_model=ProductPublic)
+def remove_product_image(user: CurrentUser, product_id: ProductId) -> ProductPublic:
+    """Take the image away (its files too); a product without one is answered as it is."""
+    return product_images.remove_product_image(user, product_id)
