@@ -6,6 +6,7 @@ import pytest
 import schemathesis
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from oms_app.api.main import create_api
 
@@ -62,4 +63,7 @@ FUZZ_SETTINGS = settings(
 @FUZZ_SETTINGS
 def test_api_conforms_to_its_schema(case, world, role):
     order_price_bounds(case)
-    case.call_and_validate(headers=world[role])
+    # A file must also decode as an image, which JSON Schema cannot say (binary is any bytes):
+    # a schema-valid upload may be refused (tests/api/test_product_images.py covers which).
+    excluded = [positive_data_acceptance] if case.operation.path.endswith("/image") else []
+    case.call_and_validate(headers=world[role], excluded_checks=excluded)
