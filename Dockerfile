@@ -57,12 +57,14 @@ RUN --mount=type=cache,target=/tmp/bun-cache \
 # --- runtime: no compilers, no npm; a non-root user ------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
 # tini as PID 1 forwards SIGTERM to Reflex and reaps the build's child processes.
+# /data/uploads holds product images (REFLEX_UPLOADED_FILES_DIR); compose mounts a volume there.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tini \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 oms \
-    && useradd --system --uid 10001 --gid oms --home-dir /app --no-create-home oms
+    && useradd --system --uid 10001 --gid oms --home-dir /app --no-create-home oms \
+    && install -d -o oms -g oms /data/uploads
 COPY --from=bun /opt/bun-dist/bun /usr/local/bin/bun
 COPY --from=builder /opt/venv /opt/venv
 # Reflex rewrites .web/ when it starts, so the app user owns the tree.
@@ -78,8 +80,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     BUN_INSTALL_CACHE_DIR=/app/.tools/bun-cache \
     APP_ENV=production \
     LOG_JSON=1 \
-    PORT=8000
+    PORT=8000 \
+    REFLEX_UPLOADED_FILES_DIR=/data/uploads
 USER 10001:10001
+VOLUME ["/data/uploads"]
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '8000') + '/api/health', timeout=4)"]

@@ -22,6 +22,9 @@ IMAGES = ROOT / "docs" / "img"
 TITLES = {
     "catalogue": "GET /products/?page=1&limit=10 (cached)",
     "product": "GET /products/{id} (cached)",
+    "catalogue_filtered": "GET /products/?category=&price&sort= (8 pages, cached)",
+    "catalogue_filtered_misses": "GET /products/?category=&price&sort= (1M rows, cache misses)",
+    "catalogue_filtered_misses_c2": "the same at 2 connections",
     "search": "GET /products/?search= (1M rows, cache misses)",
     "search_c2": "GET /products/?search= at 2 connections",
     "order_search": "GET /orders/?q= (admin, 1M orders)",

@@ -11,10 +11,12 @@ from oms_app.api.main import create_api
 from oms_app.core import cors
 from oms_app.core.config import get_settings
 from oms_app.core.logging import configure_logging
+from oms_app.core.uploads import upload_dir
 from oms_app.services.bootstrap import prepare_database
 
 cors.install()
 api = create_api()
+upload_dir()  # asked before Reflex compiles, so it serves product images at /_upload
 
 
 def mount_reflex(reflex_app: ASGIApp) -> FastAPI:

@@ -5,13 +5,18 @@ Settings are read once per process, so the environment is set before anything im
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 
 from tests.support import REDIS_SERVER_URL, fresh_database
 
 TEST_DB = fresh_database("oms_test") if not os.environ.get("OMS_E2E_ONLY") else ""
+UPLOADS = tempfile.mkdtemp(prefix="oms-uploads-")
+atexit.register(shutil.rmtree, UPLOADS, ignore_errors=True)
 os.environ.update(
     {
         "APP_ENV": "test",
@@ -24,6 +29,8 @@ os.environ.update(
         "ADMIN_EMAIL": "",
         "ADMIN_PASSWORD": "",
         "DEMO_DATA": "0",
+        # Uploaded images of this run (and of the servers it starts), never the repository's.
+        "REFLEX_UPLOADED_FILES_DIR": UPLOADS,
     }
 )
 
@@ -54,8 +61,8 @@ def clean_state(request: pytest.FixtureRequest) -> None:
     with get_engine().begin() as conn:
         conn.execute(
             text(
-                "TRUNCATE users, auth_sessions, refresh_tokens, products, orders, order_items, "
-                "order_events, order_notes RESTART IDENTITY CASCADE"
+                "TRUNCATE users, auth_sessions, refresh_tokens, products, categories, orders, "
+                "order_items, order_events, order_notes RESTART IDENTITY CASCADE"
             )
         )
     client = get_cache().client

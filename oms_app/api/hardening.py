@@ -7,13 +7,20 @@ the headers. Pure ASGI: nothing is buffered, so streamed CSV exports pass throug
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from oms_app.services.product_images import MAX_IMAGE_BYTES
+
 MAX_BODY_BYTES = 1024 * 1024  # no OMS request needs more; a cart of 100 lines is ~5 KB
+# Image uploads, over REST or the UI's Reflex upload endpoint: one image and its multipart
+# framing. The image's own limit (a 413 too) is the service's.
+MAX_UPLOAD_BODY_BYTES = MAX_IMAGE_BYTES + 64 * 1024
+_UPLOAD_PATHS = re.compile(r"/api/v1/products/[0-9]+/image|/_upload")
 
 _HEADERS = {
     "X-Frame-Options": "DENY",
@@ -41,17 +48,24 @@ class _BodyTooLarge(HTTPException):
 
 
 class HardeningMiddleware:
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int = MAX_BODY_BYTES,
+        max_upload_body: int = MAX_UPLOAD_BODY_BYTES,
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.max_upload_body = max_upload_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_upload_body if _UPLOAD_PATHS.fullmatch(scope["path"]) else self.max_body
         declared = dict(scope.get("headers", ())).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            await _too_large(send, self.max_body)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, limit)
             return
         https = _is_https(scope)
         received = 0
@@ -62,8 +76,8 @@ class HardeningMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:  # chunked bodies declare no length up front
-                    raise _BodyTooLarge(self.max_body)
+                if received > limit:  # chunked bodies declare no length up front
+                    raise _BodyTooLarge(limit)
             return message
 
         async def send_with_headers(message: Message) -> None:
@@ -81,7 +95,7 @@ class HardeningMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except _BodyTooLarge:
             if not started:
-                await _too_large(send, self.max_body)
+                await _too_large(send, limit)
 
 
 async def _too_large(send: Send, limit: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Response
 from pydantic import BaseModel
 
 
@@ -33,3 +34,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorMessage, "description": "Too many attempts; see Retry-After"},
     503: {"model": ErrorMessage, "description": "Database unavailable; retry shortly"},
 }
+
+
+def raw_json(body: bytes) -> Response:
+    """Ready JSON (a cached answer) sent as it is: no validation, no serialisation."""
+    return Response(content=body, media_type="application/json")

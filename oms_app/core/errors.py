@@ -35,6 +35,10 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class PayloadTooLarge(DomainError):
+    status_code = 413
+
+
 class TooManyRequests(DomainError):
     status_code = 429
 

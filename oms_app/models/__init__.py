@@ -1,5 +1,6 @@
 """Tables and the schemas at their edges. Importing this package registers every table."""
 
+from oms_app.models.category import Category
 from oms_app.models.one_time_token import OneTimeToken
 from oms_app.models.order import Order, OrderEvent, OrderItem, OrderStatus
 from oms_app.models.product import Product
@@ -7,6 +8,7 @@ from oms_app.models.user import AuthSession, RefreshToken, Role, User
 
 __all__ = [
     "AuthSession",
+    "Category",
     "OneTimeToken",
     "Order",
     "OrderEvent",

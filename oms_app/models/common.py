@@ -40,11 +40,17 @@ def _reject_nul(value: str) -> str:
     return value
 
 
+# Stripping (Unicode White_Space) must leave a required text one character: said in the schema
+# (JSON Schema's \S is that class, near enough); validation itself strips and counts.
+_NOT_ONLY_WHITESPACE = {"pattern": r"\S"}
+
+
 def text(min_length: int, max_length: int) -> type[str]:
     return Annotated[  # type: ignore[return-value]
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
         AfterValidator(_reject_nul),
+        Field(json_schema_extra=_NOT_ONLY_WHITESPACE if min_length else None),
     ]
 
 

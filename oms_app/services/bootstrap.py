@@ -12,10 +12,18 @@ from oms_app.core.config import get_settings
 from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict
 from oms_app.core.migrations import startup_lock, upgrade_to_head
+from oms_app.models.category import Category
 from oms_app.models.product import Product
 from oms_app.models.user import Role, User, UserCreate
 from oms_app.services import auth
-from oms_app.services.demo_catalogue import DEMO_PRODUCTS, DEMO_SHOPPER
+from oms_app.services.categories import slugify
+from oms_app.services.demo_catalogue import (
+    DEMO_CATEGORIES,
+    DEMO_PRODUCTS,
+    DEMO_SHOPPER,
+    demo_picture,
+)
+from oms_app.services.product_images import attach_image
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +58,40 @@ def ensure_admin(email: str, password: str, name: str = "Administrator") -> None
 
 
 def load_demo_data() -> None:
-    """Load the demo catalogue and shopper once; later starts leave existing data alone."""
+    """Load the demo catalogue (categories, products, pictures) and shopper once; later starts
+    leave existing data alone."""
+    loaded: dict[int, str] = {}
     with session_scope() as session:
         if session.exec(select(func.count()).select_from(Product)).one() == 0:
-            session.add_all(
-                Product(name=name, description=description, price=price, stock=stock)
-                for name, description, price, stock in DEMO_PRODUCTS
-            )
+            category_of = {}
+            for category_name, product_names in DEMO_CATEGORIES.items():
+                category = Category(name=category_name, slug=slugify(category_name))
+                session.add(category)
+                session.flush()
+                category_of.update(dict.fromkeys(product_names, category.id))
+            for name, description, price, stock in DEMO_PRODUCTS:
+                product = Product(
+                    name=name,
+                    description=description,
+                    price=price,
+                    stock=stock,
+                    category_id=category_of.get(name),
+                )
+                session.add(product)
+                session.flush()
+                loaded[product.id] = name
             log.info("Loaded %d demo products", len(DEMO_PRODUCTS))
+    for product_id, name in loaded.items():
+        _attach_demo_picture(product_id, name)
     name, email, password = DEMO_SHOPPER
     with suppress(Conflict):  # the demo shopper exists from an earlier start
         auth.register(UserCreate(name=name, email=email, password=password))
+
+
+def _attach_demo_picture(product_id: int, name: str) -> None:
+    # Through the same checks and re-encoding as any upload.
+    picture = demo_picture(name)
+    if picture.is_file():
+        attach_image(product_id, picture.read_bytes())
+    else:
+        log.warning("No demo picture for %r at %s", name, picture)

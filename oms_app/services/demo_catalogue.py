@@ -1,8 +1,15 @@
-"""The demo catalogue: realistic products for a fresh install and for trying the app out."""
+"""The demo catalogue: realistic products for a fresh install and for trying the app out, in
+categories, each with a picture the project drew itself (`python -m scripts.draw_assets`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
+
+from oms_app.core.config import PROJECT_ROOT
+from oms_app.services.categories import slugify
+
+DEMO_PICTURES = PROJECT_ROOT / "assets" / "demo"
 
 # (name, description, price, stock)
 DEMO_PRODUCTS: list[tuple[str, str, Decimal, int]] = [
@@ -144,4 +151,48 @@ DEMO_PRODUCTS: list[tuple[str, str, Decimal, int]] = [
     ("Document Shredder", "Cross-cut, 12 sheets, 22 L bin, P-4 security.", Decimal("159.00"), 11),
 ]
 
+# Every demo product's category, by product name.
+DEMO_CATEGORIES: dict[str, list[str]] = {
+    "Furniture": [
+        "Aeron Office Chair",
+        "Standing Desk 140x70",
+        "Laptop Stand",
+        "LED Desk Lamp",
+        "Cable Management Tray",
+        "Ergonomic Footrest",
+        "Whiteboard 120x90",
+    ],
+    "Computing": [
+        '27" 4K Monitor',
+        "Mechanical Keyboard (Brown switches)",
+        "Wireless Mouse",
+        "USB-C Docking Station",
+        "Portable SSD 1 TB",
+    ],
+    "Audio & Video": ["Noise-Cancelling Headphones", "Conference Speakerphone", "HD Webcam 1080p"],
+    "Office Supplies": [
+        "A4 Copy Paper (5 reams)",
+        "Gel Pens (12 pack)",
+        "Hardcover Notebook A5",
+        "Whiteboard Markers (8 colours)",
+        "Document Shredder",
+    ],
+    "Shipping & Warehouse": [
+        "Label Printer",
+        "Shipping Boxes Medium (25)",
+        "Packing Tape (6 rolls)",
+        "Barcode Scanner",
+        "Thermal Receipt Printer",
+        "Shelving Unit 5-tier",
+        "Pallet Jack",
+    ],
+    "Break Room": ["Espresso Machine", "Coffee Beans 1 kg", "Water Filter Jug"],
+    "Safety": ["Safety Gloves (10 pairs)", "First Aid Kit", "Fire Extinguisher 2 kg"],
+    "Networking & Power": ["Surge Protector 8-way", "Wi-Fi 6 Router", "Network Switch 8-port"],
+}
+
 DEMO_SHOPPER = ("Demo Shopper", "shopper@example.com", "shopper-demo-1")
+
+
+def demo_picture(product_name: str) -> Path:
+    return DEMO_PICTURES / f"{slugify(product_name)}.webp"

@@ -1,40 +1,43 @@
-"""The catalogue: listing and search (cached), admin edits, soft delete and restore.
+"""The catalogue: listing with filters, sorts and search (cached), admin edits, soft delete and
+restore.
 
-Cached answers are kept as the JSON the API sends, so a hit costs one Redis round trip and no
-validation or serialisation. Every change to a product, or to its stock, invalidates the list
-namespace and that product's own namespace (see `oms_app.core.cache`).
+Every change to a product, or to its stock, invalidates the cached lists and that product's own
+answers (see `oms_app.services.catalogue_cache`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
-from anyio import to_thread
 from sqlalchemy import false, func, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
-from oms_app.core.cache import get_cache
 from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, NotFound
 from oms_app.models.common import Page, PageParams, utcnow
-from oms_app.models.product import Product, ProductCreate, ProductPublic, ProductUpdate
+from oms_app.models.product import (
+    Product,
+    ProductCreate,
+    ProductFilters,
+    ProductPublic,
+    ProductSort,
+    ProductUpdate,
+)
 from oms_app.models.user import User
+from oms_app.services import categories
+from oms_app.services.catalogue_cache import (
+    LIST_NAMESPACE,
+    cached_json,
+    cached_json_async,
+    detail_namespace,
+    invalidate,
+)
 from oms_app.services.matching import contains
 from oms_app.services.permissions import require_admin
 
-LIST_NAMESPACE = "products"
 ProductPage = Page[ProductPublic]
-
-
-def _detail_namespace(product_id: int) -> str:
-    return f"product:{product_id}"
-
-
-def invalidate(product_ids: Iterable[int]) -> None:
-    """Forget every cached answer that shows these products (lists included)."""
-    get_cache().invalidate(LIST_NAMESPACE, *(_detail_namespace(pid) for pid in product_ids))
+NO_FILTERS = ProductFilters()
 
 
 def normalise_search(search: str | None) -> str | None:
@@ -46,91 +49,117 @@ def _search_filter(search: str) -> ColumnElement[bool]:
     return contains(Product.name, search)
 
 
-def _list_key(params: PageParams, search: str | None) -> str:
+def _sort_keys(sort: ProductSort, id_, created_at, price, name) -> tuple:
+    """ORDER BY for a sort, ties by id, over these columns (of the table or of a subquery).
+    Each matches an index in `Product.__table_args__`."""
+    if sort is ProductSort.PRICE:
+        return (price.asc(), id_.asc())
+    if sort is ProductSort.PRICE_DESC:
+        return (price.desc(), id_.desc())
+    if sort is ProductSort.NAME:
+        return (func.lower(name).asc(), id_.asc())
+    return (created_at.desc(), id_.desc())
+
+
+def _list_key(params: PageParams, search: str | None, filters: ProductFilters) -> str:
     # A search is never confused with "no search", whatever its text (even "none").
     term = "all" if search is None else "q" + hashlib.sha256(search.lower().encode()).hexdigest()
-    return f"{params.page}:{params.limit}:{term}"
+    low, high = ("" if b is None else f"{b:.2f}" for b in (filters.min_price, filters.max_price))
+    category = (filters.category or "").lower()
+    stock = int(filters.in_stock)
+    return f"{params.page}:{params.limit}:{term}:{category}:{low}:{high}:{stock}:{filters.sort}"
 
 
-def list_products_json(params: PageParams, search: str | None = None) -> bytes:
+def list_products_json(
+    params: PageParams, search: str | None = None, filters: ProductFilters | None = None
+) -> bytes:
     """The public catalogue page as JSON bytes, from the cache when possible."""
-    search = normalise_search(search)
-    slot, cached = get_cache().get(LIST_NAMESPACE, _list_key(params, search))
-    if cached is not None:
-        return cached
-    return _build_list_json(params, search, slot)
+    search, filters = normalise_search(search), filters or NO_FILTERS
+    return cached_json(
+        LIST_NAMESPACE,
+        _list_key(params, search, filters),
+        lambda: _query_page(params, search, False, filters).model_dump_json().encode(),
+    )
 
 
-async def list_products_json_async(params: PageParams, search: str | None = None) -> bytes:
-    """`list_products_json` for the event loop: a hit is answered without leaving the loop; a
-    miss queries the database in a worker thread.
-
-    The hit reads Redis with the blocking client, on purpose. A local GET takes ~0.1 ms, much
-    less than the hop to a worker thread and back that it saves (measured: 1.8x the cached
-    throughput). redis.asyncio was tried and rejected: its timeout runs on the event loop, so
-    when worker threads hold the GIL the loop lags, healthy reads time out, the cache switches
-    itself off and every request falls to the database (measured: a collapse to ~50 req/s).
-    The blocking client's timeout is the kernel's. The price: a hanging Redis stalls this
-    worker's loop once, for the cache's short timeout, before the cache stands aside.
-    """
-    search = normalise_search(search)
-    slot, cached = get_cache().get(LIST_NAMESPACE, _list_key(params, search))
-    if cached is not None:
-        return cached
-    return await to_thread.run_sync(_build_list_json, params, search, slot)
+async def list_products_json_async(
+    params: PageParams, search: str | None = None, filters: ProductFilters | None = None
+) -> bytes:
+    """`list_products_json` for the event loop (see `catalogue_cache.cached_json_async`)."""
+    search, filters = normalise_search(search), filters or NO_FILTERS
+    return await cached_json_async(
+        LIST_NAMESPACE,
+        _list_key(params, search, filters),
+        lambda: _query_page(params, search, False, filters).model_dump_json().encode(),
+    )
 
 
-def _build_list_json(params: PageParams, search: str | None, slot: str | None) -> bytes:
-    body = _query_page(params, search, deleted=False).model_dump_json().encode()
-    get_cache().put(slot, body)
-    return body
-
-
-def list_products(params: PageParams, search: str | None = None) -> ProductPage:
-    return ProductPage.model_validate_json(list_products_json(params, search))
+def list_products(
+    params: PageParams, search: str | None = None, filters: ProductFilters | None = None
+) -> ProductPage:
+    """Live products: a part of the name (`search`), narrowed and sorted by `filters`."""
+    return ProductPage.model_validate_json(list_products_json(params, search, filters))
 
 
 def list_deleted_products(
     actor: User, params: PageParams, search: str | None = None
 ) -> ProductPage:
     require_admin(actor)
-    return _query_page(params, normalise_search(search), deleted=True)
+    return _query_page(params, normalise_search(search), True, NO_FILTERS)
 
 
-def _query_page(params: PageParams, search: str | None, deleted: bool) -> ProductPage:
+def _query_page(
+    params: PageParams, search: str | None, deleted: bool, filters: ProductFilters
+) -> ProductPage:
     conditions = [Product.is_deleted == deleted]
-    if search is not None:
-        conditions.append(_search_filter(search))
-    order = (Product.created_at.desc(), Product.id.desc())
     with session_scope() as session:
+        if filters.category:
+            category_id = categories.resolve(session, filters.category)
+            if category_id is None:  # an unknown category: nothing matches
+                return ProductPage.of([], 0, params)
+            conditions.append(Product.category_id == category_id)
+        if filters.min_price is not None:
+            conditions.append(Product.price >= filters.min_price)
+        if filters.max_price is not None:
+            conditions.append(Product.price <= filters.max_price)
+        if filters.in_stock:
+            conditions.append(Product.stock > 0)
         if search is not None:
-            return _query_search_page(session, params, conditions)
+            conditions.append(_search_filter(search))
+            return _query_search_page(session, params, conditions, filters.sort)
         total = session.exec(select(func.count()).select_from(Product).where(*conditions)).one()
         rows = session.exec(
             select(Product)
             .where(*conditions)
-            .order_by(*order)
+            .order_by(*_sort_keys(filters.sort, *_columns(Product)))
             .offset(params.offset)
             .limit(params.limit)
         ).all()
         return ProductPage.of([ProductPublic.model_validate(p) for p in rows], total, params)
 
 
+def _columns(source) -> tuple:
+    return (source.id, source.created_at, source.price, source.name)
+
+
 def _query_search_page(
-    session: Session, params: PageParams, conditions: list[ColumnElement[bool]]
+    session: Session,
+    params: PageParams,
+    conditions: list[ColumnElement[bool]],
+    sort: ProductSort,
 ) -> ProductPage:
     """A search page and its exact total from ONE trigram index scan.
 
     Counting and paging separately scans the trigram index and rechecks every matching row
-    twice, and that scan is most of a search's cost. Here the matches (id and sort key only) are
-    collected once (PostgreSQL materialises a CTE used twice), counted, and only the page's rows
-    are fetched in full.
+    twice, and that scan is most of a search's cost. Here the matches (id and sort keys only)
+    are collected once (PostgreSQL materialises a CTE used twice), counted, and only the page's
+    rows are fetched in full.
     """
-    matches = select(Product.id, Product.created_at).where(*conditions).cte("matches")
+    matches = select(*_columns(Product)).where(*conditions).cte("matches")
     total = select(func.count()).select_from(matches).scalar_subquery()
     page = (
         select(matches.c.id)
-        .order_by(matches.c.created_at.desc(), matches.c.id.desc())
+        .order_by(*_sort_keys(sort, *_columns(matches.c)))
         .offset(params.offset)
         .limit(params.limit)
         .subquery("page")
@@ -138,7 +167,7 @@ def _query_search_page(
     rows = session.execute(
         select(Product, total)
         .join(page, Product.id == page.c.id)
-        .order_by(Product.created_at.desc(), Product.id.desc())
+        .order_by(*_sort_keys(sort, *_columns(Product)))
     ).all()
     if rows:
         count = rows[0][1]
@@ -150,25 +179,20 @@ def _query_search_page(
 
 
 def get_product_json(product_id: int) -> bytes:
-    slot, cached = get_cache().get(_detail_namespace(product_id), "detail")
-    if cached is not None:
-        return cached
-    return _build_product_json(product_id, slot)
+    return cached_json(detail_namespace(product_id), "detail", lambda: _detail_json(product_id))
 
 
 async def get_product_json_async(product_id: int) -> bytes:
-    """`get_product_json` for the event loop (see `list_products_json_async`)."""
-    slot, cached = get_cache().get(_detail_namespace(product_id), "detail")
-    if cached is not None:
-        return cached
-    return await to_thread.run_sync(_build_product_json, product_id, slot)
+    """`get_product_json` for the event loop (see `catalogue_cache.cached_json_async`)."""
+    return await cached_json_async(
+        detail_namespace(product_id), "detail", lambda: _detail_json(product_id)
+    )
 
 
-def _build_product_json(product_id: int, slot: str | None) -> bytes:
+def _detail_json(product_id: int) -> bytes:
     with session_scope() as session:
-        body = ProductPublic.model_validate(_load_live(session, product_id)).model_dump_json()
-    get_cache().put(slot, body.encode())
-    return body.encode()
+        product = load_live(session, product_id)
+        return ProductPublic.model_validate(product).model_dump_json().encode()
 
 
 def get_product(product_id: int) -> ProductPublic:
@@ -178,6 +202,8 @@ def get_product(product_id: int) -> ProductPublic:
 def create_product(actor: User, data: ProductCreate) -> ProductPublic:
     require_admin(actor)
     with session_scope() as session:
+        if data.category_id is not None:
+            categories.require_exists(session, data.category_id)
         product = Product(**data.model_dump())
         session.add(product)
         session.flush()
@@ -189,12 +215,17 @@ def create_product(actor: User, data: ProductCreate) -> ProductPublic:
 def update_product(actor: User, product_id: int, data: ProductUpdate) -> ProductPublic:
     require_admin(actor)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "category_id" in data.model_fields_set:  # null here means "no category"
+        changes["category_id"] = data.category_id
     with session_scope() as session:
-        product = _load_live(session, product_id, lock=True)
+        if changes.get("category_id") is not None:
+            categories.require_exists(session, changes["category_id"])
+        product = load_live(session, product_id, lock=True)
         for field, value in changes.items():
             setattr(product, field, value)
         product.updated_at = utcnow()
         session.flush()
+        session.expire(product, ["category"])  # reload it for the new category_id
         updated = ProductPublic.model_validate(product)
     invalidate([product_id])
     return updated
@@ -228,10 +259,11 @@ def _set_deleted(product_id: int, deleted: bool) -> ProductPublic:
     return result
 
 
-def _load_live(session: Session, product_id: int, lock: bool = False) -> Product:
+def load_live(session: Session, product_id: int, lock: bool = False) -> Product:
+    """A product that is not deleted (locked for update when asked), or NotFound."""
     statement = select(Product).where(Product.id == product_id, Product.is_deleted == false())
     if lock:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(of=Product)
     product = session.exec(statement).first()
     if product is None:
         raise NotFound("Product not found")

@@ -10,12 +10,12 @@ import redis
 
 from oms_app.core import cache as cache_module
 from oms_app.core.cache import Cache
-from oms_app.services import products
+from oms_app.services import catalogue_cache
 from tests.redis_process import RedisProcess
 
 
 def _use_cache(monkeypatch, cache: Cache) -> None:
-    monkeypatch.setattr(products, "get_cache", lambda: cache)
+    monkeypatch.setattr(catalogue_cache, "get_cache", lambda: cache)
 
 
 @pytest.fixture

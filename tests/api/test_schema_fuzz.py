@@ -6,6 +6,7 @@ import pytest
 import schemathesis
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from oms_app.api.main import create_api
 
@@ -27,14 +28,20 @@ def filter_body(_context, body) -> bool:
     return True
 
 
-@schema.hook
-def filter_query(_context, query) -> bool:
-    """A date range must not run backwards (created_from after created_to is a 422), which a
-    schema of independent parameters cannot say."""
-    if not isinstance(query, dict):
-        return True
-    start, end = query.get("created_from"), query.get("created_to")
-    return not (isinstance(start, str) and isinstance(end, str) and start > end)
+def order_bounds(case) -> None:
+    """min_price <= max_price and created_from <= created_to relate two parameters, which JSON
+    Schema cannot say: swap them when generated the other way round. (Done on the case, since
+    not every generation phase runs filter hooks.)"""
+    query = case.query if isinstance(case.query, dict) else {}
+    for low, high, as_key in (
+        ("min_price", "max_price", float),
+        ("created_from", "created_to", str),
+    ):
+        try:
+            if as_key(query[low]) > as_key(query[high]):
+                query[low], query[high] = query[high], query[low]
+        except (KeyError, TypeError, ValueError):
+            continue
 
 
 @pytest.fixture
@@ -60,4 +67,8 @@ FUZZ_SETTINGS = settings(
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_api_conforms_to_its_schema(case, world, role):
-    case.call_and_validate(headers=world[role])
+    order_bounds(case)
+    # A file must also decode as an image, which JSON Schema cannot say (binary is any bytes):
+    # a schema-valid upload may be refused (tests/api/test_product_images.py covers which).
+    excluded = [positive_data_acceptance] if case.operation.path.endswith("/image") else []
+    case.call_and_validate(headers=world[role], excluded_checks=excluded)

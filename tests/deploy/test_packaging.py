@@ -353,6 +353,16 @@ def test_compose_keeps_the_database_in_a_named_volume() -> None:
     assert "pgdata:/var/lib/postgresql/data" in document["services"]["postgres"]["volumes"]
 
 
+def test_compose_keeps_uploaded_images_in_a_named_volume_where_the_image_stores_them() -> None:
+    document = compose()
+    directory = env_of(final_stage())["REFLEX_UPLOADED_FILES_DIR"]
+    assert f"uploads:{directory}" in document["services"]["app"]["volumes"]
+    assert "uploads" in document["volumes"]
+    assert json.loads(arguments_of(final_stage(), "VOLUME")[0]) == [directory]
+    runs = arguments_of(final_stage(), "RUN")
+    assert any(f"install -d -o oms -g oms {directory}" in run for run in runs)  # writable
+
+
 def test_compose_publishes_the_app_port_on_the_same_host_port() -> None:
     (mapping,) = compose()["services"]["app"]["ports"]
     host, container = interpolate(mapping, {}).split(":")
@@ -427,6 +437,7 @@ def test_env_example_names_only_variables_something_reads() -> None:
     _, mentioned = read_env_file(ROOT / ".env.example")
     known = {name.upper() for name in Settings.model_fields}
     known |= {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "REFLEX_API_URL"}
+    known |= {"REFLEX_UPLOADED_FILES_DIR"}  # read by Reflex and by oms_app.core.uploads
     assert mentioned - known == set()
 
 
