@@ -11,7 +11,7 @@ from oms_app.core import offload
 from oms_app.core.cache import Cache, get_cache
 from oms_app.core.config import Settings
 from oms_app.core.db import get_engine
-from oms_app.services import counters, login_throttle, products
+from oms_app.services import catalogue_cache, counters, login_throttle
 from tests.conftest import ALICE
 from tests.support import REDIS_SERVER_URL
 
@@ -21,7 +21,7 @@ SHARED_REDIS = f"{REDIS_SERVER_URL}/15"  # the suite's Redis database, emptied b
 def _deployment(monkeypatch, prefix: str) -> Cache:
     """Point this process's catalogue cache and login throttle at one deployment's prefix."""
     cache = Cache(SHARED_REDIS, 2, 300, prefix)
-    monkeypatch.setattr(products, "get_cache", lambda: cache)
+    monkeypatch.setattr(catalogue_cache, "get_cache", lambda: cache)
     monkeypatch.setattr(counters, "get_cache", lambda: cache)
     return cache
 
