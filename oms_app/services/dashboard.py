@@ -21,8 +21,8 @@ from oms_app.models.product import Product
 from oms_app.models.user import User
 from oms_app.services import users
 from oms_app.services.permissions import require_admin
+from oms_app.services.stock_levels import LOW_STOCK_THRESHOLD
 
-LOW_STOCK_THRESHOLD = 5
 LOW_STOCK_SHOWN = 10
 DAYS_SHOWN = 30
 

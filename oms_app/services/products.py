@@ -22,6 +22,7 @@ from oms_app.models.common import Page, PageParams, utcnow
 from oms_app.models.product import Product, ProductCreate, ProductPublic, ProductUpdate
 from oms_app.models.user import User
 from oms_app.services.permissions import require_admin
+from oms_app.services.search import normalise_search
 
 LIST_NAMESPACE = "products"
 ProductPage = Page[ProductPublic]
@@ -34,11 +35,6 @@ def _detail_namespace(product_id: int) -> str:
 def invalidate(product_ids: Iterable[int]) -> None:
     """Forget every cached answer that shows these products (lists included)."""
     get_cache().invalidate(LIST_NAMESPACE, *(_detail_namespace(pid) for pid in product_ids))
-
-
-def normalise_search(search: str | None) -> str | None:
-    search = (search or "").strip()
-    return search or None
 
 
 def _search_filter(search: str) -> ColumnElement[bool]:

@@ -80,11 +80,15 @@ def product_card(page: Page, name: str) -> Locator:
     )
 
 
-def add_to_cart(page: Page, name: str, quantity: int) -> None:
-    """Search for the product (debounced, as a user types) and add it from its card."""
+def search_for(page: Page, name: str) -> None:
+    """Search (debounced, as a user types) and wait for it to land: every card shown matches."""
     page.get_by_label("Search products").fill(name)
-    # Wait for the search to land: then every card shown is this product.
     expect(page.locator(".product-card").filter(has_not_text=name)).to_have_count(0)
+
+
+def add_to_cart(page: Page, name: str, quantity: int) -> None:
+    """Search for the product and add it from its card."""
+    search_for(page, name)
     card = product_card(page, name)
     expect(card).to_have_count(1)
     card.get_by_label("Quantity").fill(str(quantity))
@@ -105,7 +109,7 @@ def test_shopper_journey(page: Page, base_url: str) -> None:
     form.get_by_label("Email").fill(email)
     form.get_by_label("Password").fill("short")
     form.get_by_role("button", name="Register").click()
-    expect(page.locator("#register-password-error")).to_contain_text("at least 8")
+    expect(page.locator("#register-password-error")).to_have_text("At least 8 characters.")
 
     form.get_by_label("Password").fill(PASSWORD)
     form.get_by_role("button", name="Register").click()
@@ -151,6 +155,7 @@ def test_shopper_journey(page: Page, base_url: str) -> None:
     assert stock_of(base_url, switch["id"]) == switch["stock"] - 1
 
     order.get_by_role("button", name="Cancel order").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Cancel order").click()
     expect(order.locator(".order-status")).to_have_text("cancelled")
     expect(order.get_by_role("button", name="Cancel order")).to_have_count(0)
     assert stock_of(base_url, lamp["id"]) == lamp["stock"]
@@ -207,16 +212,29 @@ def test_out_of_stock_is_refused_and_nothing_is_ordered(page: Page, base_url: st
     expect(sold_out).to_contain_text("Out of stock")
     expect(sold_out.get_by_role("button", name="Add to cart")).to_be_disabled()
 
-    add_to_cart(page, name, 2)
+    # The cart never takes more than the stock the shopper sees.
+    search_for(page, name)
+    card = product_card(page, name)
+    card.get_by_label("Quantity").fill("2")
+    card.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_text(f"{name}: Only 1 left.")).to_be_visible()
+    expect(page.locator("#cart-count")).to_have_text("0")
+    add_to_cart(page, name, 1)
     add_to_cart(page, "Network Switch 8-port", 1)
-    open_page(page, f"{base_url}/cart")
-    page.get_by_role("button", name="Place order").click()
 
-    expect(cart_line(page, name).locator(".line-error")).to_have_text("Only 1 left in stock.")
-    expect(page.get_by_text(f"Not enough stock for '{name}': 1 left")).to_be_visible()
+    # Someone else takes the last one meanwhile: the cart says so when it opens, and the
+    # order is refused whole.
+    emptied = httpx.put(
+        f"{base_url}/api/v1/products/{product_id}", json={"stock": 0}, headers=admin
+    )
+    assert emptied.status_code == 200, emptied.text
+    open_page(page, f"{base_url}/cart")
+    expect(cart_line(page, name).locator(".line-error")).to_have_text("Out of stock.")
+    page.get_by_role("button", name="Place order").click()
+    expect(page.get_by_text(f"Not enough stock for '{name}': 0 left")).to_be_visible()
     expect(page).to_have_url(at(base_url, "/cart"))
     expect(page.locator(".cart-line")).to_have_count(2)
-    assert stock_of(base_url, product_id) == 1
+    assert stock_of(base_url, product_id) == 0
     orders = httpx.get(f"{base_url}/api/v1/orders/me", headers=api_token(base_url, email, PASSWORD))
     assert orders.status_code == 200, orders.text
     assert orders.json()["total"] == 0

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from oms_app.api.deps import CurrentUser
-from oms_app.models.common import MAX_INT32, PageParams, SearchText
+from oms_app.models.common import MAX_INT32, PageParams
 from oms_app.models.product import ProductCreate, ProductPublic, ProductUpdate
 from oms_app.services import products
 from oms_app.services.products import ProductPage
+from oms_app.services.search import SearchText
 
 router = APIRouter(prefix="/products", tags=["products"])
 ProductId = Annotated[int, Path(ge=1, le=MAX_INT32)]
