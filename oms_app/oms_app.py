@@ -15,11 +15,12 @@ from oms_app.components.layout import offline_banner
 from oms_app.components.templates import add_pages
 from oms_app.core.config import get_settings
 from oms_app.core.cors import add_cors
-from oms_app.core.logging import configure_logging
+from oms_app.core.logging import clean_records, configure_logging
 from oms_app.services.bootstrap import prepare_database
 from oms_app.state.live import live_push
 
 reflex_adapter.install_cors(add_cors)
+clean_records(reflex_adapter.unwrapped)
 api = create_api()
 
 
@@ -39,6 +40,7 @@ app = rx.App(
     api_transformer=mount_reflex,
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
     app_wraps=reflex_adapter.overlay(offline_banner),
+    backend_exception_handler=reflex_adapter.event_failed,
 )
 add_pages(app)
 app.register_lifespan_task(on_start)

@@ -6,12 +6,13 @@ still exist and behave as assumed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import reflex as rx
-from reflex.event import EventType
+from reflex.event import EventSpec, EventType
 from reflex.istate.shared import SharedStateBaseInternal
 from reflex.utils import prerequisites
 from reflex_base.event import no_args_event_spec
@@ -116,3 +117,18 @@ class _OnChange(Fragment):
 
 def on_change(watched: rx.Var[Any], event: EventType) -> rx.Component:
     return _OnChange.create(watched=watched, on_change=event)
+
+
+def unwrapped(record: logging.LogRecord) -> None:
+    """Reflex's console handler wraps long lines at the console's width, so a wrapped line
+    could start with whatever a client sent; `rich_kwargs` are its per-record print options."""
+    if record.name == "reflex" or record.name.startswith(("reflex.", "reflex_")):
+        record.rich_kwargs = {"soft_wrap": True}
+
+
+def event_failed(exception: Exception) -> EventSpec:
+    """Replaces Reflex's backend exception handler (Reflex checks the name and annotations):
+    the traceback goes to our log, cleaned like every record; the person gets a sentence
+    instead of a developer's message."""
+    logging.getLogger("oms_app.events").error("an event handler failed", exc_info=exception)
+    return rx.toast.error("Something went wrong on our side. Please try again.")

@@ -115,14 +115,20 @@ def stop_server(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def app_process():
-    base_url, process, _log = start_server("e2e")
-    yield base_url, process
+    base_url, process, log = start_server("e2e")
+    yield base_url, process, log
     stop_server(process)
 
 
 @pytest.fixture(scope="session")
 def app_server(app_process) -> str:
     return app_process[0]
+
+
+@pytest.fixture(scope="session")
+def app_log(app_process) -> Path:
+    """The file the suite's server writes its log to."""
+    return app_process[2]
 
 
 @pytest.fixture(scope="session")
