@@ -67,28 +67,27 @@ def data_table(
         headers[-1] = rx.table.column_header_cell(
             rx.el.span(columns[-1] or "Actions", class_name="rt-sr-only"), style=STICKY_END
         )
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*headers)),
-            rx.table.body(
-                rx.foreach(rows, render_row),
-                rx.cond(
-                    empty,
-                    rx.table.row(
-                        rx.table.cell(
-                            rx.text(empty_message, color_scheme="gray"),
-                            col_span=len(columns),
-                            text_align="center",
-                        )
-                    ),
+    # Radix scrolls the table inside its own area; its table clips (overflow: hidden), which
+    # would make the sticky column stick to the table instead of that area.
+    return rx.table.root(
+        rx.table.header(rx.table.row(*headers)),
+        rx.table.body(
+            rx.foreach(rows, render_row),
+            rx.cond(
+                empty,
+                rx.table.row(
+                    rx.table.cell(
+                        rx.text(empty_message),
+                        col_span=len(columns),
+                        text_align="center",
+                    )
                 ),
             ),
-            variant="surface",
-            width="100%",
-            **table_props,
         ),
+        variant="surface",
         width="100%",
-        overflow_x="auto",
+        style={"& table": {"overflow": "visible"}},
+        **table_props,
     )
 
 

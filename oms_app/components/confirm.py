@@ -22,7 +22,10 @@ def confirm_button(
 ) -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(
-            rx.button(label, color_scheme=color_scheme, variant="soft", **button_props)
+            # High contrast: red and amber text on their soft backgrounds fall short of AA.
+            rx.button(
+                label, color_scheme=color_scheme, variant="soft", high_contrast=True, **button_props
+            )
         ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
@@ -30,7 +33,12 @@ def confirm_button(
             rx.flex(
                 rx.alert_dialog.cancel(rx.button("Go back", variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(
-                    rx.button(confirm_label, color_scheme=color_scheme, on_click=on_confirm)
+                    rx.button(
+                        confirm_label,
+                        color_scheme=color_scheme,
+                        high_contrast=True,
+                        on_click=on_confirm,
+                    )
                 ),
                 spacing="3",
                 justify="end",

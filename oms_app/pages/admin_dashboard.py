@@ -155,7 +155,9 @@ def _content() -> rx.Component:
             f"Low stock ({LOW_STOCK_THRESHOLD} or fewer, live products)",
             rx.flex(
                 _low_stock_table(),
-                rx.link("Manage products →", href=routes.ADMIN_PRODUCTS, size="2"),
+                rx.link(
+                    "Manage products →", href=routes.ADMIN_PRODUCTS, size="2", underline="always"
+                ),
                 direction="column",
                 spacing="2",
             ),

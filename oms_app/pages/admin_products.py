@@ -91,6 +91,7 @@ def _row_actions(row: ProductRow) -> rx.Component:
                 loading=working,
                 size="1",
                 variant="soft",
+                high_contrast=True,
                 color_scheme="green",
             )
         ),

@@ -152,6 +152,7 @@ def cart_line(row: rx.Var[CartRow]) -> rx.Component:
                 "Remove",
                 on_click=CartPageState.remove(row.product_id),
                 variant="soft",
+                high_contrast=True,
                 color_scheme="red",
                 size="2",
                 aria_label="Remove " + row.name,
@@ -196,7 +197,7 @@ def empty_cart() -> rx.Component:
     return rx.callout(
         rx.flex(
             rx.text("Your cart is empty."),
-            rx.link("Browse the catalogue", href=routes.CATALOGUE),
+            rx.link("Browse the catalogue", href=routes.CATALOGUE, underline="always"),
             spacing="2",
             wrap="wrap",
         ),

@@ -97,7 +97,7 @@ def login() -> rx.Component:
         rx.button("Log in", type="submit", size="3", loading=LoginState.submitting),
         rx.text(
             "No account yet? ",
-            rx.link("Register", href=routes.REGISTER),
+            rx.link("Register", href=routes.REGISTER, underline="always"),
             size="2",
             align="center",
         ),

@@ -135,7 +135,7 @@ def no_orders() -> rx.Component:
     return rx.callout(
         rx.flex(
             rx.text("You have not placed any orders yet."),
-            rx.link("Browse the catalogue", href=routes.CATALOGUE),
+            rx.link("Browse the catalogue", href=routes.CATALOGUE, underline="always"),
             spacing="2",
             wrap="wrap",
         ),

@@ -78,7 +78,7 @@ def register() -> rx.Component:
         rx.button("Register", type="submit", size="3", loading=RegisterState.submitting),
         rx.text(
             "Already registered? ",
-            rx.link("Log in", href=routes.LOGIN),
+            rx.link("Log in", href=routes.LOGIN, underline="always"),
             size="2",
             align="center",
         ),

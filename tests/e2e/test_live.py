@@ -17,7 +17,7 @@ STATS_SETTLE_MS = 11_000
 IDLE_MS = 10_000
 
 
-def _place_order(base_url: str, shopper: dict[str, str]) -> int:
+def place_order(base_url: str, shopper: dict[str, str]) -> int:
     switch = product_by_name(base_url, "Network Switch 8-port")
     placed = httpx.post(
         f"{base_url}/api/v1/orders/",
@@ -41,7 +41,7 @@ def test_a_rest_status_change_shows_on_the_owner_open_page_within_a_second(
     page: Page, base_url: str
 ) -> None:
     email = api_register(base_url, "Watcher")
-    order_id = _place_order(base_url, api_token(base_url, email, PASSWORD))
+    order_id = place_order(base_url, api_token(base_url, email, PASSWORD))
     log_in(page, base_url, email, next_path="/orders")
     order = page.locator(f"#order-{order_id}")
     expect(order.locator(".order-status")).to_have_text("pending")
@@ -55,7 +55,7 @@ def test_a_rest_status_change_shows_on_the_owner_open_page_within_a_second(
 def test_an_admin_open_order_list_follows_changes_made_elsewhere(page: Page, base_url: str) -> None:
     email = api_register(base_url, "Canceller")
     shopper = api_token(base_url, email, PASSWORD)
-    order_id = _place_order(base_url, shopper)
+    order_id = place_order(base_url, shopper)
     log_in(page, base_url, ADMIN_EMAIL, next_path="/admin/orders", password=ADMIN_PASSWORD)
     row = page.locator(f"#order-{order_id}")
     expect(row).to_contain_text("pending")
@@ -66,7 +66,7 @@ def test_an_admin_open_order_list_follows_changes_made_elsewhere(page: Page, bas
     expect(row.get_by_role("button")).to_have_count(0)
 
     # A new order is a change too: it heads the list without a reload.
-    newer = _place_order(base_url, shopper)
+    newer = place_order(base_url, shopper)
     expect(page.locator("table tbody tr").first).to_have_id(f"order-{newer}", timeout=LIVE_MS)
 
 
@@ -74,7 +74,7 @@ def test_an_idle_open_orders_page_runs_no_database_transaction(
     page: Page, base_url: str, app_database: str
 ) -> None:
     email = api_register(base_url, "Idle")
-    order_id = _place_order(base_url, api_token(base_url, email, PASSWORD))
+    order_id = place_order(base_url, api_token(base_url, email, PASSWORD))
     log_in(page, base_url, email, next_path="/orders")
     status = page.locator(f"#order-{order_id} .order-status")
     expect(status).to_have_text("pending")

@@ -258,3 +258,36 @@ def test_catalogue_pages_forward_and_back(page: Page, base_url: str) -> None:
     page.get_by_role("button", name="Previous").click()
     expect(position).to_have_text(re.compile(r"^Page 1 of "))
     expect(page.locator(".product-name").first).to_have_text(first_page[0])
+
+
+def test_the_cart_never_holds_more_than_the_stock_nor_less_than_one(
+    page: Page, base_url: str
+) -> None:
+    admin = api_token(base_url, ADMIN_EMAIL, ADMIN_PASSWORD)
+    name = f"Three Left {uuid.uuid4().hex[:6]}"
+    created = httpx.post(
+        f"{base_url}/api/v1/products/", json={"name": name, "price": 2, "stock": 3}, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    open_page(page, f"{base_url}/")
+    add_to_cart(page, name, 2)
+    open_page(page, f"{base_url}/cart")
+    line = cart_line(page, name)
+    quantity = line.get_by_label("Quantity")
+
+    quantity.fill("5")
+    quantity.blur()
+    expect(line.locator(".line-error")).to_have_text("Only 3 left.")
+    expect(page.locator("#cart-count")).to_have_text("2")
+
+    quantity.fill("0")
+    quantity.blur()
+    expect(line.locator(".line-error")).to_contain_text("Quantity must be at least 1")
+    expect(page.locator(".cart-line")).to_have_count(1)  # an error, not a silent removal
+
+    quantity.fill("3")
+    quantity.blur()
+    expect(line.locator(".line-error")).to_have_count(0)
+    expect(page.locator("#cart-count")).to_have_text("3")
+    line.get_by_role("button", name="Remove").click()
+    expect(page.locator("#cart-empty")).to_be_visible()
