@@ -50,14 +50,6 @@ async def reset_tree(state: rx.State) -> None:
                 setattr(loaded, name, field.default_value())
 
 
-async def unlink_shared(state: rx.State) -> None:
-    """Unlink every shared state this tab's tree is linked to (its private copies return)."""
-    root = state._get_root_state()
-    for name in list(root._reflex_internal_links or {}):
-        linked = await root.get_state(root.get_class_substate(name))
-        await linked._unlink()
-
-
 async def link_shared(state: rx.SharedState, topic: str) -> rx.SharedState:
     """Link a shared state to a topic (no underscores in it: Reflex's own delimiter)."""
     return await state._link_to(topic)

@@ -106,9 +106,8 @@ class ListPageState(PageState, mixin=True):
         """The page saw its live feed move: read the rows again, unless they are current."""
         feed = await self.get_state(LiveFeed)
         if not self.loaded or feed.version == self._seen_version:
-            return
-        async for update in self._reload():
-            yield update
+            return None
+        return self._reload()
 
     # --- for the list's own handlers ---------------------------------------------------------
 
@@ -166,6 +165,7 @@ class ListPageState(PageState, mixin=True):
         answer (the activity log, say), and may send the browser more events."""
         self.busy_id = row_id
         yield
+        succeeded = False
         try:
             actor = await self._actor()
             result = await run_in_threadpool(action, actor)
@@ -173,14 +173,14 @@ class ListPageState(PageState, mixin=True):
             yield self._failed(exc)
             if isinstance(exc, NotAuthenticated):
                 return
-            result = None
         else:
+            succeeded = True
             yield rx.toast.success(done(result))
         finally:
             self.busy_id = 0
         async for update in self._reload():
             yield update
-        if result is not None and after is not None:
+        if succeeded and after is not None:
             follow_up = after(result)
             if follow_up is not None:
                 yield follow_up
