@@ -253,13 +253,17 @@ def test_the_last_admin_cannot_be_demoted(browser_ui: Browser):
     page = browser_ui.open_as_admin("/admin/users")
     admin_row = page.get_by_role("row").filter(has_text=ADMIN_EMAIL)
     summary = page.locator(".pagination-summary")
+    loading = page.get_by_label("Loading")
     expect(page.get_by_role("row").nth(1)).to_be_visible()
+    expect(loading).to_have_count(0)
     # Newest accounts come first; the configured admin is among the oldest, maybe pages away
-    # (the pager shows only when there is more than one page).
+    # (the pager shows only when there is more than one page). The page number moves first,
+    # the rows once they are read.
     while not admin_row.is_visible():
         before = summary.inner_text()
         page.get_by_role("button", name="Next").click()
         expect(summary).not_to_have_text(before)
+        expect(loading).to_have_count(0)
     _confirm(page, admin_row.get_by_role("button", name="Remove admin"), "Remove admin")
     expect(_toast(page, "The last admin cannot be demoted")).to_be_visible()
     expect(admin_row).to_contain_text("admin")
