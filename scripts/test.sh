@@ -18,6 +18,15 @@ fi
 ruff check .
 ruff format --check .
 
+# Coverage of oms_app across both runs, the servers the browser suite starts included (see
+# [tool.coverage.run] in pyproject.toml): one combined figure at the end.
+rm -rf .coverage-data && mkdir -p .coverage-data
+
 # Playwright keeps an event loop on the main thread, so the browser suite runs on its own.
-pytest --ignore=tests/e2e "$@"
-pytest tests/e2e "$@"
+# (Not beside the other suite: both start `reflex run` in this checkout, sharing .web/.)
+coverage run -m pytest --ignore=tests/e2e "$@"
+coverage run -m pytest tests/e2e "$@"
+
+coverage combine --quiet
+coverage report
+echo "Coverage of oms_app (services, API, pages, states, components; both suites): $(coverage report --format=total)%"

@@ -1,4 +1,4 @@
-"""The admin console's frame: its own navigation above every admin page, behind the admin guard."""
+"""The admin console's frame and its tables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from oms_app import routes
-from oms_app.components.layout import layout, require_admin
+from oms_app.components.layout import link_button
 
 SECTIONS = (
     ("Dashboard", routes.ADMIN, "layout-dashboard"),
@@ -15,42 +15,38 @@ SECTIONS = (
     ("Orders", routes.ADMIN_ORDERS, "receipt"),
     ("Users", routes.ADMIN_USERS, "users"),
 )
+# The row-actions column stays in view on a narrow screen while the others scroll beneath it.
+STICKY_END = {
+    "position": "sticky",
+    "right": "0",
+    "background": "var(--color-panel-solid)",
+    "box_shadow": "-1px 0 0 var(--gray-a5)",
+}
 
 
 def admin_nav(current: str) -> rx.Component:
-    return rx.flex(
-        *(
-            rx.link(
-                rx.button(
-                    rx.icon(icon, size=16),
-                    label,
+    return rx.el.nav(
+        rx.flex(
+            *(
+                link_button(
+                    rx.flex(rx.icon(icon, size=16, aria_hidden="true"), label, gap="2"),
+                    route,
                     variant="solid" if route == current else "soft",
                     size="2",
-                ),
-                href=route,
-                underline="none",
-            )
-            for label, route, icon in SECTIONS
+                    aria_current="page" if route == current else None,
+                )
+                for label, route, icon in SECTIONS
+            ),
+            spacing="2",
+            wrap="wrap",
         ),
-        spacing="2",
-        wrap="wrap",
-        margin_bottom="1.25em",
         aria_label="Admin sections",
-        role="navigation",
+        margin_bottom="1.25em",
     )
 
 
-def admin_page(*children: rx.Component, title: str, route: str) -> rx.Component:
-    """Admins see the section; anyone else sees why not (visitors are sent to log in)."""
-    return layout(
-        require_admin(rx.box(admin_nav(route), *children, width="100%")),
-        title=title,
-    )
-
-
-def scroll_x(table: rx.Component) -> rx.Component:
-    """Tables keep their columns and scroll sideways on a phone instead of squashing."""
-    return rx.box(table, width="100%", overflow_x="auto")
+def admin_frame(content: rx.Component, route: str) -> rx.Component:
+    return rx.box(admin_nav(route), content, width="100%")
 
 
 def data_table(
@@ -59,33 +55,44 @@ def data_table(
     render_row: Callable[[rx.Var], rx.Component],
     empty: rx.Var[bool],
     empty_message: str | rx.Var[str],
+    actions: bool = True,
     **table_props: object,
 ) -> rx.Component:
-    """A list page's table: headed columns, one row per item, a message when there is none,
-    scrolling sideways on a phone instead of squashing its columns."""
-    return scroll_x(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(*(rx.table.column_header_cell(title) for title in columns))
-            ),
-            rx.table.body(
-                rx.foreach(rows, render_row),
-                rx.cond(
-                    empty,
-                    rx.table.row(
-                        rx.table.cell(
-                            rx.text(empty_message, color_scheme="gray"),
-                            col_span=len(columns),
-                            text_align="center",
-                        )
-                    ),
+    """A list page's table: headed columns, one row per item, a message when there is none.
+
+    On a phone it scrolls sideways inside its own box (the page itself never does), with the
+    last column (the row's actions, when `actions`) pinned in view."""
+    headers = [rx.table.column_header_cell(title) for title in columns]
+    if actions:
+        headers[-1] = rx.table.column_header_cell(
+            rx.el.span(columns[-1] or "Actions", class_name="rt-sr-only"), style=STICKY_END
+        )
+    # Radix scrolls the table inside its own area; its table clips (overflow: hidden), which
+    # would make the sticky column stick to the table instead of that area.
+    return rx.table.root(
+        rx.table.header(rx.table.row(*headers)),
+        rx.table.body(
+            rx.foreach(rows, render_row),
+            rx.cond(
+                empty,
+                rx.table.row(
+                    rx.table.cell(
+                        rx.text(empty_message),
+                        col_span=len(columns),
+                        text_align="center",
+                    )
                 ),
             ),
-            variant="surface",
-            width="100%",
-            **table_props,
-        )
+        ),
+        variant="surface",
+        width="100%",
+        style={"& table": {"overflow": "visible"}},
+        **table_props,
     )
+
+
+def actions_cell(*children: rx.Component) -> rx.Component:
+    return rx.table.cell(rx.flex(*children, spacing="2", wrap="wrap"), style=STICKY_END)
 
 
 def busy(loading: rx.Var[bool]) -> rx.Component:

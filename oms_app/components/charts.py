@@ -8,17 +8,11 @@ import reflex as rx
 
 ORDERS_COLOR = "var(--indigo-9)"
 REVENUE_COLOR = "var(--grass-9)"
-STATUS_COLORS = {
-    "pending": "var(--amber-9)",
-    "shipped": "var(--blue-9)",
-    "delivered": "var(--grass-9)",
-    "cancelled": "var(--gray-8)",
-}
 
 
 def chart_card(title: str, chart: rx.Component, **props) -> rx.Component:
     return rx.card(
-        rx.heading(title, size="4", margin_bottom="0.5em"),
+        rx.heading(title, as_="h2", size="4", margin_bottom="0.5em"),
         chart,
         width="100%",
         **props,

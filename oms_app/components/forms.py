@@ -1,8 +1,9 @@
-"""Form pieces: an input with its visible label, and the inline error under a field or form."""
+"""Form pieces: an input with its visible label, a search box, and inline errors."""
 
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventType
 
 
 def labelled_input(label: str, control_id: str | rx.Var[str], **input_props) -> rx.Component:
@@ -20,9 +21,40 @@ def field_label(label: str, control_id: str | rx.Var[str]) -> rx.Component:
     return rx.el.label(rx.text(label, as_="span", size="2", weight="medium"), html_for=control_id)
 
 
+def search_input(
+    control_id: str, value: rx.Var[str], on_change: EventType, **box_props
+) -> rx.Component:
+    """ "Search products", searched as the shopper types (debounced)."""
+    return rx.flex(
+        field_label("Search products", control_id),
+        rx.debounce_input(
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
+                id=control_id,
+                type="search",
+                value=value,
+                on_change=on_change,
+                placeholder="Name contains…",
+                max_length=255,
+                width="100%",
+            ),
+            debounce_timeout=300,
+        ),
+        direction="column",
+        spacing="1",
+        width="100%",
+        **box_props,
+    )
+
+
 def inline_error(message: rx.Var[str], **props) -> rx.Component:
     """A red line of text, rendered only when there is something to say."""
     return rx.cond(
         message != "",
         rx.text(message, color_scheme="red", size="2", role="alert", **props),
     )
+
+
+def field_error(errors: rx.Var[dict[str, str]], field: str, **props) -> rx.Component:
+    """The inline error of one field of a form built on state/form.py."""
+    return inline_error(errors.get(field, ""), **props)

@@ -1,17 +1,12 @@
-"""An order's status as a coloured badge, the same on the shopper's and the admin's pages."""
+"""An order's status as a coloured badge, the same on every page (colours: services/statuses)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from oms_app.services import statuses
+
 
 def status_badge(status: rx.Var[str], **props) -> rx.Component:
-    color = rx.match(
-        status,
-        ("pending", "amber"),
-        ("shipped", "blue"),
-        ("delivered", "green"),
-        ("cancelled", "gray"),
-        "gray",
-    )
-    return rx.badge(status, color_scheme=color, variant="soft", size="2", **props)
+    color = rx.match(status, *((s.value, c) for s, c in statuses.COLORS.items()), "gray")
+    return rx.badge(status, color_scheme=color, variant="surface", size="2", **props)

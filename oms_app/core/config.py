@@ -19,7 +19,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SECRET_KEY = "change-me-in-production"  # noqa: S105 - a marker the production check refuses
+# Long enough for HS256 (PyJWT warns below 32 bytes), and refused by the production check.
+DEFAULT_SECRET_KEY = "change-me-in-production-development-only-key"  # noqa: S105
 DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'oms.db'}"
 CachePrefix = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 

@@ -8,7 +8,6 @@ allowed only for an explicit list, never together with `*`.
 
 from __future__ import annotations
 
-import reflex as rx
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 
@@ -25,7 +24,3 @@ def add_cors(app: Starlette) -> None:
         allow_headers=["*"],
         expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
     )
-
-
-def install() -> None:
-    rx.App._add_cors = staticmethod(add_cors)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -18,7 +20,50 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
     "message",
     "asctime",
+    "rich_kwargs",  # set for Reflex's console handler (see clean_records)
 }
+
+# A log message keeps its head and its tail (where a traceback says what went wrong).
+MAX_MESSAGE_CHARS = 2000
+# C0 and C1 controls (newlines, ANSI escapes, ...) and Unicode's line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """One line of at most about `limit` characters: controls escaped (a newline becomes the
+    two characters \\n), the middle of anything longer cut out and counted.
+
+    Anything a client sends can end up in a message (Reflex logs rejected event arguments in
+    full); escaped, it cannot forge a line of its own, and cut, it cannot flood the log."""
+    if len(text) > limit:
+        half = limit // 2
+        text = f"{text[:half]} … [{len(text) - 2 * half} characters cut] … {text[-half:]}"
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
+
+def clean_records(extra: Callable[[logging.LogRecord], None] | None = None) -> None:
+    """Make every log record of this process clean (see `clean`), whatever logger or handler
+    writes it: the records themselves are made that way, so no sink can miss it. `extra` may
+    adjust each record further (the Reflex adapter turns off its console's line wrapping)."""
+    make = logging.getLogRecordFactory()
+    if getattr(make, "cleans_records", False):
+        return
+
+    def make_clean(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: logging reports it as its own error
+            return record
+        cleaned = clean(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if extra is not None:
+            extra(record)
+        return record
+
+    make_clean.cleans_records = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(make_clean)
 
 
 class _RequestIdFilter(logging.Filter):

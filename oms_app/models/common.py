@@ -56,7 +56,6 @@ def text(min_length: int, max_length: int) -> type[str]:
 
 Name = text(1, 255)
 Description = text(0, 1000)
-SearchText = Annotated[str, StringConstraints(max_length=255), AfterValidator(_reject_nul)]
 
 # Money is exact in the database and in Python, and a plain JSON number on the wire,
 # as the reference's clients expect.

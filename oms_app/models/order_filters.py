@@ -10,8 +10,9 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
-from oms_app.models.common import MAX_INT32, RowId, SearchText
+from oms_app.models.common import MAX_INT32, RowId
 from oms_app.models.order import OrderStatus
+from oms_app.services.search import SearchText
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ORDER_NUMBER = re.compile(r"#?([0-9]{1,10})")  # ASCII digits: \d would take any script

@@ -1,4 +1,5 @@
-"""One module per page, each holding its state beside its components. Importing registers them."""
+"""One module per page, each holding its state beside its components. Importing registers them
+(components/templates.py); the app adds them."""
 
 from oms_app.pages import (  # noqa: F401
     admin_dashboard,
@@ -8,6 +9,7 @@ from oms_app.pages import (  # noqa: F401
     cart,
     catalogue,
     login,
+    not_found,
     orders,
     register,
 )

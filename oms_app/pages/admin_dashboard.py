@@ -9,13 +9,14 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
-from oms_app.components.admin import admin_page, busy, data_table
-from oms_app.components.charts import STATUS_COLORS, chart_card, daily_chart, status_chart
+from oms_app.components.admin import busy, data_table
+from oms_app.components.charts import chart_card, daily_chart, status_chart
 from oms_app.components.format import money
+from oms_app.components.templates import admin_page
 from oms_app.core.errors import DomainError
-from oms_app.services import dashboard
-from oms_app.state.admin import AdminState
-from oms_app.state.session import SessionState
+from oms_app.services import dashboard, statuses
+from oms_app.services.stock_levels import LOW_STOCK_THRESHOLD
+from oms_app.state.list_page import PageState
 
 
 class LowStockRow(BaseModel):
@@ -24,7 +25,7 @@ class LowStockRow(BaseModel):
     stock: int
 
 
-class DashboardState(AdminState):
+class DashboardState(PageState, rx.State):
     revenue: str = money(0)
     order_count: int = 0
     shopper_count: int = 0
@@ -34,7 +35,6 @@ class DashboardState(AdminState):
     by_status: list[dict[str, Any]] = []
     # Empty slices would only stack "0" labels on top of one another.
     status_slices: list[dict[str, Any]] = []
-    loaded: bool = False
 
     @rx.event
     async def load(self):
@@ -44,10 +44,10 @@ class DashboardState(AdminState):
             actor = await self._actor()
             board = await run_in_threadpool(dashboard.get_dashboard, actor)
         except DomainError as exc:
-            self.loading = False
-            if not self._silent_on_load(exc):
-                yield self._failed(exc)
+            yield self._failed(exc, on_load=True)
             return
+        finally:
+            self.loading = False
         self.revenue = money(board.revenue)
         self.order_count = board.order_count
         self.shopper_count = board.shopper_count
@@ -58,21 +58,24 @@ class DashboardState(AdminState):
             for d in board.daily
         ]
         self.by_status = [
-            {"status": s.status.value, "orders": s.orders, "fill": STATUS_COLORS[s.status]}
+            {
+                "status": statuses.label(s.status),
+                "orders": s.orders,
+                "fill": statuses.chart_color(s.status),
+            }
             for s in board.orders_by_status
         ]
         self.status_slices = [row for row in self.by_status if row["orders"]]
         self.loaded = True
-        self.loading = False
 
 
 def _figure(label: str, value: rx.Var, icon: str, figure_id: str) -> rx.Component:
     return rx.card(
         rx.flex(
-            rx.icon(icon, size=22, color="var(--accent-9)"),
+            rx.icon(icon, size=22, color="var(--accent-11)", aria_hidden="true"),
             rx.flex(
-                rx.text(label, size="2", color_scheme="gray"),
-                rx.heading(value, size="6", id=figure_id),
+                rx.text(label, size="2"),
+                rx.text(value, size="6", weight="bold", id=figure_id),
                 direction="column",
             ),
             spacing="3",
@@ -99,7 +102,7 @@ def _status_breakdown() -> rx.Component:
         rx.foreach(
             DashboardState.by_status,
             lambda row: rx.badge(
-                row["status"].to(str), ": ", row["orders"].to(int), variant="soft", size="2"
+                row["status"].to(str), ": ", row["orders"].to(int), variant="surface", size="2"
             ),
         ),
         spacing="2",
@@ -114,60 +117,61 @@ def _low_stock_table() -> rx.Component:
         DashboardState.low_stock,
         lambda p: rx.table.row(
             rx.table.cell(p.id),
-            rx.table.cell(p.name),
-            rx.table.cell(rx.badge(p.stock, color_scheme=rx.cond(p.stock == 0, "red", "amber"))),
+            rx.table.row_header_cell(p.name),
+            rx.table.cell(
+                rx.badge(
+                    p.stock, color_scheme=rx.cond(p.stock == 0, "red", "amber"), variant="surface"
+                )
+            ),
         ),
         empty=DashboardState.low_stock.length() == 0,
-        empty_message="Every product has more than 5 in stock.",
+        empty_message=f"Every product has more than {LOW_STOCK_THRESHOLD} in stock.",
+        actions=False,
         size="1",
     )
 
 
 def _content() -> rx.Component:
-    return rx.cond(
-        DashboardState.loaded,
-        rx.flex(
-            _figures(),
-            rx.grid(
-                chart_card("Orders and revenue, last 30 days", daily_chart(DashboardState.daily)),
-                chart_card(
-                    "Orders by status",
-                    rx.fragment(
-                        rx.cond(
-                            DashboardState.order_count > 0,
-                            status_chart(DashboardState.status_slices),
-                            rx.center(
-                                rx.text("No orders yet.", color_scheme="gray"), height="300px"
-                            ),
-                        ),
-                        _status_breakdown(),
-                    ),
-                ),
-                columns=rx.breakpoints(initial="1", md="2"),
-                spacing="3",
-                width="100%",
-            ),
+    return rx.flex(
+        _figures(),
+        rx.grid(
+            chart_card("Orders and revenue, last 30 days", daily_chart(DashboardState.daily)),
             chart_card(
-                "Low stock (5 or fewer, live products)",
-                rx.flex(
-                    _low_stock_table(),
-                    rx.link("Manage products →", href=routes.ADMIN_PRODUCTS, size="2"),
-                    direction="column",
-                    spacing="2",
+                "Orders by status",
+                rx.fragment(
+                    rx.cond(
+                        DashboardState.order_count > 0,
+                        status_chart(DashboardState.status_slices),
+                        rx.center(rx.text("No orders yet."), height="300px"),
+                    ),
+                    _status_breakdown(),
                 ),
             ),
-            direction="column",
-            spacing="4",
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
             width="100%",
         ),
-        rx.center(busy(DashboardState.loading), padding="3em"),
+        chart_card(
+            f"Low stock ({LOW_STOCK_THRESHOLD} or fewer, live products)",
+            rx.flex(
+                _low_stock_table(),
+                rx.link(
+                    "Manage products →", href=routes.ADMIN_PRODUCTS, size="2", underline="always"
+                ),
+                direction="column",
+                spacing="2",
+            ),
+        ),
+        direction="column",
+        spacing="4",
+        width="100%",
     )
 
 
-@rx.page(
-    route=routes.ADMIN,
-    title="Dashboard · OMS admin",
-    on_load=[SessionState.check_login, DashboardState.load],
-)
-def page() -> rx.Component:
-    return admin_page(_content(), title="Dashboard", route=routes.ADMIN)
+@admin_page(routes.ADMIN, "Dashboard", on_load=DashboardState.load)
+def admin_dashboard() -> rx.Component:
+    return rx.cond(
+        DashboardState.loaded,
+        _content(),
+        rx.center(busy(DashboardState.loading), padding="3em"),
+    )

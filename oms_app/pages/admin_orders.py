@@ -1,4 +1,5 @@
-"""/admin/orders: every order, filtered by status and paged; legal status moves; CSV export."""
+"""/admin/orders: every order, filtered by status and paged, kept live; legal status moves
+(each confirmed first); CSV export."""
 
 from __future__ import annotations
 
@@ -9,34 +10,33 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
-from oms_app.components.admin import admin_page, busy, data_table
+from oms_app.components.admin import actions_cell, busy, data_table
+from oms_app.components.confirm import confirm_button
 from oms_app.components.format import moment, money
 from oms_app.components.forms import field_label
+from oms_app.components.lists import list_feedback, live_updates
 from oms_app.components.pagination import pagination
 from oms_app.components.status_badge import status_badge
+from oms_app.components.templates import admin_page
 from oms_app.core.errors import DomainError
-from oms_app.models.common import PageParams
+from oms_app.models.common import Page, PageParams
 from oms_app.models.order import OrderPublic, OrderStatus
-from oms_app.services import activity, auth, orders
-from oms_app.state.admin import AdminState
-from oms_app.state.pagination import PagedState
+from oms_app.models.user import User
+from oms_app.services import activity, auth, live, orders, statuses
+from oms_app.state.list_page import ListPageState
 from oms_app.state.session import SessionState
 
-PAGE_SIZE = 10
 ALL = "all"
 FILTERS = [ALL, *(s.value for s in OrderStatus)]
 # The REST route that streams the CSV (api/routes/orders.py); the browser fetches it itself.
 EXPORT_PATH = "/api/v1/orders/export.csv"
-ACTION_LABELS = {
-    OrderStatus.SHIPPED: "Ship",
-    OrderStatus.DELIVERED: "Mark delivered",
-    OrderStatus.CANCELLED: "Cancel order",
-}
 
 
-class StatusAction(BaseModel):
+class StatusMove(BaseModel):
     status: str
     label: str
+    consequence: str
+    danger: bool
 
 
 class OrderRow(BaseModel):
@@ -46,7 +46,7 @@ class OrderRow(BaseModel):
     total: str
     status: str
     created: str
-    actions: list[StatusAction]
+    moves: list[StatusMove]
 
     @classmethod
     def of(cls, order: OrderPublic) -> OrderRow:
@@ -58,69 +58,52 @@ class OrderRow(BaseModel):
             status=order.status.value,
             created=moment(order.created_at),
             # The service's state machine decides what is offered; nothing else is.
-            actions=[
-                StatusAction(status=s.value, label=ACTION_LABELS[s])
-                for s in orders.next_statuses(order.status)
+            moves=[
+                StatusMove(
+                    status=target.value,
+                    label=label,
+                    consequence=statuses.MOVE_CONSEQUENCES[target],
+                    danger=target == OrderStatus.CANCELLED,
+                )
+                for target, label in statuses.moves(order.status)
             ],
         )
 
 
-class OrdersAdminState(PagedState, AdminState):
-    status_filter: str = ALL
+class OrdersAdminState(ListPageState, rx.State):
     rows: list[OrderRow] = []
-    busy_id: int = 0
+    status_filter: str = ALL
     exporting: bool = False
 
     def _status(self) -> OrderStatus | None:
         return None if self.status_filter == ALL else OrderStatus(self.status_filter)
 
-    @rx.event
-    async def load(self):
-        self.loading = True
-        yield
-        try:
-            actor = await self._actor()
-            result = await run_in_threadpool(
-                orders.list_orders,
-                actor,
-                PageParams(page=self.page, limit=PAGE_SIZE),
-                self._status(),
-            )
-        except DomainError as exc:
-            if not self._silent_on_load(exc):
-                yield self._failed(exc)
-            return
-        finally:
-            self.loading = False
-        if not self._accept(result):
-            yield OrdersAdminState.load
-            return
-        self.rows = [OrderRow.of(o) for o in result.data]
+    def _fetch(self, actor: User | None, params: PageParams) -> Page[OrderPublic]:
+        assert actor is not None  # noqa: S101 - needs_login
+        return orders.list_orders(actor, params, self._status())
+
+    def _topic(self, actor: User) -> str:
+        return live.all_orders_topic(actor)
+
+    def _row(self, item: OrderPublic) -> OrderRow:
+        return OrderRow.of(item)
 
     @rx.event
     def set_status_filter(self, value: str):
         self.status_filter = value if value in FILTERS else ALL
-        self.page = 1
-        return OrdersAdminState.load
+        return self._filtered()
 
     @rx.event
-    async def change_status(self, order_id: int, status: str):
-        self.busy_id = order_id
-        yield
-        try:
-            actor = await self._actor()
-            changed = await run_in_threadpool(
-                orders.change_status, actor, order_id, OrderStatus(status)
-            )
-        except (DomainError, ValueError) as exc:
-            message = exc.message if isinstance(exc, DomainError) else f"Unknown status {status}"
-            yield rx.toast.error(message)
-        else:
-            yield rx.toast.success(f"Order #{order_id} is now {changed.status.value}.")
-            activity.order_status_changed(changed)
-        finally:
-            self.busy_id = 0
-        yield OrdersAdminState.load
+    def change_status(self, order_id: int, status: str):
+        if status not in FILTERS[1:]:
+            return rx.toast.error("That is not an order status.")
+        target = OrderStatus(status)
+        return self._act(
+            order_id,
+            lambda actor: orders.change_status(actor, order_id, target),
+            lambda changed: f"Order #{order_id} is now {changed.status.value}.",
+            after=activity.order_status_changed,
+        )
 
     @rx.event
     async def export_csv(self):
@@ -133,7 +116,7 @@ class OrdersAdminState(PagedState, AdminState):
         yield
         try:
             session = await self.get_state(SessionState)
-            await session.actor()  # refreshes an expired access token first
+            await session._actor()  # refreshes an expired access token first
             token = await run_in_threadpool(auth.issue_download_token, session.access_token)
         except DomainError as exc:
             yield self._failed(exc)
@@ -149,22 +132,16 @@ class OrdersAdminState(PagedState, AdminState):
         yield rx.toast.info("Export started: the CSV is downloading.")
 
 
-def _status_buttons(row: OrderRow) -> rx.Component:
-    return rx.flex(
-        rx.foreach(
-            row.actions,
-            lambda action: rx.button(
-                action.label,
-                on_click=OrdersAdminState.change_status(row.id, action.status),
-                loading=OrdersAdminState.busy_id == row.id,
-                color_scheme=rx.cond(action.status == "cancelled", "red", "indigo"),
-                variant="soft",
-                size="1",
-            ),
-        ),
-        rx.cond(row.actions.length() == 0, rx.text("final", size="1", color_scheme="gray")),
-        spacing="2",
-        wrap="wrap",
+def _move_button(row: OrderRow, move: StatusMove) -> rx.Component:
+    return confirm_button(
+        move.label,
+        title=move.label + ": order #" + row.id.to_string() + "?",
+        question=move.consequence,
+        confirm_label=move.label,
+        on_confirm=OrdersAdminState.change_status(row.id, move.status),
+        color_scheme=rx.cond(move.danger, "red", "indigo"),
+        loading=OrdersAdminState.busy_id == row.id,
+        size="1",
     )
 
 
@@ -179,19 +156,11 @@ def _row(row: OrderRow) -> rx.Component:
         rx.table.cell(row.total, white_space="nowrap"),
         rx.table.cell(status_badge(row.status)),
         rx.table.cell(row.created, white_space="nowrap"),
-        rx.table.cell(_status_buttons(row)),
+        actions_cell(
+            rx.foreach(row.moves, lambda move: _move_button(row, move)),
+            rx.cond(row.moves.length() == 0, rx.text("final", size="1", color_scheme="gray")),
+        ),
         id=f"order-{row.id}",
-    )
-
-
-def _table() -> rx.Component:
-    state = OrdersAdminState
-    return data_table(
-        ("Order", "Customer", "Lines", "Total", "Status", "Date", ""),
-        state.rows,
-        _row,
-        empty=(state.rows.length() == 0) & ~state.loading,
-        empty_message="No orders match.",
     )
 
 
@@ -212,7 +181,7 @@ def _toolbar() -> rx.Component:
         busy(state.loading),
         rx.spacer(),
         rx.button(
-            rx.icon("download", size=16),
+            rx.icon("download", size=16, aria_hidden="true"),
             "Export CSV",
             on_click=state.export_csv,
             loading=state.exporting,
@@ -226,19 +195,19 @@ def _toolbar() -> rx.Component:
     )
 
 
-def _content() -> rx.Component:
+@admin_page(routes.ADMIN_ORDERS, "Orders", on_load=OrdersAdminState.load)
+def admin_orders() -> rx.Component:
     state = OrdersAdminState
     return rx.box(
+        live_updates(state),
         _toolbar(),
-        _table(),
+        list_feedback(state),
+        data_table(
+            ("Order", "Customer", "Lines", "Total", "Status", "Date", ""),
+            state.rows,
+            _row,
+            empty=(state.rows.length() == 0) & ~state.loading,
+            empty_message="No orders match.",
+        ),
         pagination(state),
     )
-
-
-@rx.page(
-    route=routes.ADMIN_ORDERS,
-    title="Orders · OMS admin",
-    on_load=[SessionState.check_login, OrdersAdminState.load],
-)
-def page() -> rx.Component:
-    return admin_page(_content(), title="Orders", route=routes.ADMIN_ORDERS)

@@ -1,24 +1,22 @@
-"""/admin/users: every account, paged; promote or demote, and delete after a confirmation."""
+"""/admin/users: every account, paged; promote or demote, and delete, each after confirming."""
 
 from __future__ import annotations
 
 import reflex as rx
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
-from oms_app.components.admin import admin_page, busy, data_table
+from oms_app.components.admin import actions_cell, busy, data_table
+from oms_app.components.confirm import confirm_button
 from oms_app.components.format import moment
+from oms_app.components.lists import list_feedback
 from oms_app.components.pagination import pagination
-from oms_app.core.errors import DomainError
-from oms_app.models.common import PageParams
-from oms_app.models.user import UserPublic
+from oms_app.components.templates import admin_page
+from oms_app.models.common import Page, PageParams
+from oms_app.models.user import Role, User, UserPublic
 from oms_app.services import users
-from oms_app.state.admin import AdminState
-from oms_app.state.pagination import PagedState
+from oms_app.state.list_page import ListPageState
 from oms_app.state.session import SessionState
-
-PAGE_SIZE = 10
 
 
 class UserRow(BaseModel):
@@ -28,92 +26,46 @@ class UserRow(BaseModel):
     role: str
     joined: str
 
-    @classmethod
-    def of(cls, user: UserPublic) -> UserRow:
-        return cls(
-            id=user.id,
-            name=user.name,
-            email=user.email,
-            role=user.role.value,
-            joined=moment(user.created_at),
-        )
 
-
-class UsersAdminState(PagedState, AdminState):
+class UsersAdminState(ListPageState, rx.State):
     rows: list[UserRow] = []
-    busy_id: int = 0
-    confirm_id: int = 0
-    confirm_name: str = ""
 
-    @rx.event
-    async def load(self):
-        self.loading = True
-        yield
-        try:
-            actor = await self._actor()
-            result = await run_in_threadpool(
-                users.list_users, actor, PageParams(page=self.page, limit=PAGE_SIZE)
-            )
-        except DomainError as exc:
-            if not self._silent_on_load(exc):
-                yield self._failed(exc)
-            return
-        finally:
-            self.loading = False
-        if not self._accept(result):
-            yield UsersAdminState.load
-            return
-        self.rows = [UserRow.of(u) for u in result.data]
+    def _fetch(self, actor: User | None, params: PageParams) -> Page[UserPublic]:
+        assert actor is not None  # noqa: S101 - needs_login
+        return users.list_users(actor, params)
+
+    def _row(self, item: UserPublic) -> UserRow:
+        return UserRow(
+            id=item.id,
+            name=item.name,
+            email=item.email,
+            role=item.role.value,
+            joined=moment(item.created_at),
+        )
 
     @rx.event
     async def toggle_role(self, user_id: int):
-        self.busy_id = user_id
-        yield
-        try:
-            actor = await self._actor()
-            changed = await run_in_threadpool(users.toggle_role, actor, user_id)
-        except DomainError as exc:
-            yield self._failed(exc)
-            return
-        finally:
-            self.busy_id = 0
-        yield rx.toast.success(
-            f"{changed.name} is now {'an admin' if changed.role == 'admin' else 'a shopper'}."
-        )
-        if changed.id == actor.id:
+        me = (await self.get_state(SessionState)).user_id
+        return self._act(
+            user_id,
+            lambda actor: users.toggle_role(actor, user_id),
+            lambda changed: (
+                f"{changed.name} is now "
+                + ("an admin." if changed.role == Role.ADMIN else "a shopper.")
+            ),
             # Stepping down takes effect here at once: the guard re-reads the role.
-            yield SessionState.check_login
-        yield UsersAdminState.load
+            after=lambda changed: SessionState.check_login if changed.id == me else None,
+        )
 
     @rx.event
-    def ask_delete(self, user_id: int, name: str):
-        self.confirm_id, self.confirm_name = user_id, name
-
-    @rx.event
-    def set_confirm_open(self, is_open: bool):
-        if not is_open:
-            self.confirm_id, self.confirm_name = 0, ""
-
-    @rx.event
-    async def delete_confirmed(self):
-        user_id, name = self.confirm_id, self.confirm_name
-        self.confirm_id, self.confirm_name = 0, ""
-        self.busy_id = user_id
-        yield
-        try:
-            actor = await self._actor()
-            await run_in_threadpool(users.delete_user, actor, user_id)
-        except DomainError as exc:
-            yield self._failed(exc)
-            return
-        finally:
-            self.busy_id = 0
-        yield rx.toast.success(f"Deleted {name}. Their orders are kept.")
-        if user_id == actor.id:
-            # The account behind this login is gone; the login goes with it.
-            yield SessionState.logout
-            return
-        yield UsersAdminState.load
+    def delete(self, user_id: int, name: str):
+        # Deleting one's own account ends this login: the reload after it finds no user and
+        # sends the browser to /login.
+        return self._act(
+            user_id,
+            lambda actor: users.delete_user(actor, user_id),
+            lambda _: f"Deleted {name[:255]}. Their orders are kept.",
+        )
 
 
 def _row(row: UserRow) -> rx.Component:
@@ -132,59 +84,43 @@ def _row(row: UserRow) -> rx.Component:
         ),
         rx.table.cell(row.email),
         rx.table.cell(
-            rx.badge(row.role, color_scheme=rx.cond(is_admin, "purple", "gray"), variant="soft")
+            rx.badge(row.role, color_scheme=rx.cond(is_admin, "purple", "gray"), variant="surface")
         ),
         rx.table.cell(row.joined, white_space="nowrap"),
-        rx.table.cell(
-            rx.flex(
-                rx.button(
-                    rx.cond(is_admin, "Remove admin", "Make admin"),
-                    on_click=state.toggle_role(row.id),
-                    loading=state.busy_id == row.id,
-                    size="1",
-                    variant="soft",
+        actions_cell(
+            confirm_button(
+                rx.cond(is_admin, "Remove admin", "Make admin"),
+                title=rx.cond(is_admin, "Remove admin rights?", "Make admin?"),
+                question=rx.cond(
+                    is_admin,
+                    row.name + " will no longer manage the shop.",
+                    row.name + " will manage products, orders and users.",
                 ),
-                rx.button(
-                    "Delete",
-                    on_click=state.ask_delete(row.id, row.name),
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
+                confirm_label=rx.cond(is_admin, "Remove admin", "Make admin"),
+                on_confirm=state.toggle_role(row.id),
+                color_scheme="indigo",
+                loading=state.busy_id == row.id,
+                size="1",
+            ),
+            confirm_button(
+                "Delete",
+                title="Delete user",
+                question=rx.text(
+                    "Delete ",
+                    rx.text.strong(row.name),
+                    "? They can no longer log in. Their orders stay in the history.",
                 ),
-                spacing="2",
-            )
+                confirm_label="Delete",
+                on_confirm=state.delete(row.id, row.name),
+                size="1",
+            ),
         ),
         id=f"user-{row.id}",
     )
 
 
-def _confirm_dialog() -> rx.Component:
-    state = UsersAdminState
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete user"),
-            rx.alert_dialog.description(
-                "Delete ",
-                rx.text.strong(state.confirm_name),
-                "? They can no longer log in. Their orders stay in the history.",
-            ),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button("Delete", color_scheme="red", on_click=state.delete_confirmed)
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-            ),
-            max_width="28em",
-        ),
-        open=state.confirm_id != 0,
-        on_open_change=state.set_confirm_open,
-    )
-
-
-def _content() -> rx.Component:
+@admin_page(routes.ADMIN_USERS, "Users", on_load=UsersAdminState.load)
+def admin_users() -> rx.Component:
     state = UsersAdminState
     return rx.box(
         rx.flex(
@@ -192,13 +128,13 @@ def _content() -> rx.Component:
                 "Admins manage the shop; shoppers place orders. "
                 "The last admin can be neither demoted nor deleted.",
                 size="2",
-                color_scheme="gray",
             ),
             busy(state.loading),
             spacing="3",
             align="center",
             margin_bottom="1em",
         ),
+        list_feedback(state),
         data_table(
             ("ID", "Name", "Email", "Role", "Joined", ""),
             state.rows,
@@ -207,14 +143,4 @@ def _content() -> rx.Component:
             empty_message="No users.",
         ),
         pagination(state),
-        _confirm_dialog(),
     )
-
-
-@rx.page(
-    route=routes.ADMIN_USERS,
-    title="Users · OMS admin",
-    on_load=[SessionState.check_login, UsersAdminState.load],
-)
-def page() -> rx.Component:
-    return admin_page(_content(), title="Users", route=routes.ADMIN_USERS)

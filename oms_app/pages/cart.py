@@ -8,58 +8,91 @@ from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
 from oms_app.components.forms import inline_error, labelled_input
-from oms_app.components.layout import layout
-from oms_app.core.errors import DomainError
-from oms_app.models.common import MAX_QUANTITY
+from oms_app.components.layout import loading
+from oms_app.components.templates import page
+from oms_app.core.errors import DomainError, NotFound
 from oms_app.models.order import OrderCreate, OrderLineIn
-from oms_app.services import activity, orders
-from oms_app.state.cart import CartRow, CartState
+from oms_app.services import activity, orders, products
+from oms_app.state.cart import CartLine, CartRow, CartState, only_left
+from oms_app.state.form_errors import field_errors
 from oms_app.state.session import SessionState
 
 LOGIN_TO_ORDER = f"{routes.LOGIN}?next={routes.CART}"
 
 
+def _current(product_ids: list[int]) -> dict[int, CartLine | None]:
+    """Each product as the catalogue shows it now (None: no longer sold). Cached reads."""
+    seen: dict[int, CartLine | None] = {}
+    for product_id in product_ids:
+        try:
+            p = products.get_product(product_id)
+        except NotFound:
+            seen[product_id] = None
+            continue
+        seen[product_id] = CartLine(
+            product_id=p.id, name=p.name, price=float(p.price), quantity=1, stock=p.stock
+        )
+    return seen
+
+
 class CartPageState(rx.State):
     placing: bool = False
-    # Keyed by product id (as text: state dict keys travel as JSON) → what went wrong on that line.
+    checked: bool = False
+    # Keyed by product id (as text: state dict keys travel as JSON) → what is wrong with that line.
     line_errors: dict[str, str] = {}
+
+    def _set_line_error(self, product_id: int, message: str | None) -> None:
+        errors = {k: v for k, v in self.line_errors.items() if k != str(product_id)}
+        if message:
+            errors[str(product_id)] = message
+        self.line_errors = errors
+
+    @rx.event
+    async def open(self):
+        """on_load: the stock and prices the cart last saw may be stale; read them again."""
+        cart = await self.get_state(CartState)
+        ids = [line.product_id for line in cart._lines()]
+        try:
+            seen = await run_in_threadpool(_current, ids)
+        except DomainError as exc:
+            self.checked = True
+            return rx.toast.error(exc.message)
+        self.line_errors = {str(pid): note for pid, note in cart._refresh(seen).items()}
+        self.checked = True
+        return None
 
     @rx.event
     async def change_quantity(self, product_id: int, value: str):
         try:
-            wanted = int(value)
-        except (TypeError, ValueError):
-            return rx.toast.error("Quantity must be a whole number.")
+            wanted = int(str(value).strip())
+        except ValueError:
+            self._set_line_error(product_id, "Enter a whole number.")
+            return
         cart = await self.get_state(CartState)
-        cart.update_quantity(product_id, wanted)
-        self.line_errors = {k: v for k, v in self.line_errors.items() if k != str(product_id)}
-        if wanted <= 0:
-            return rx.toast.info("Removed from cart.")
-        return None
+        self._set_line_error(product_id, cart._set_quantity(product_id, wanted))
 
     @rx.event
     async def remove(self, product_id: int):
         cart = await self.get_state(CartState)
-        cart.update_quantity(product_id, 0)
-        self.line_errors = {k: v for k, v in self.line_errors.items() if k != str(product_id)}
+        cart._remove(product_id)
+        self._set_line_error(product_id, None)
         return rx.toast.info("Removed from cart.")
 
     @rx.event
     async def place_order(self):
         cart = await self.get_state(CartState)
-        lines = cart.read_lines()
+        lines = cart._lines()
         if not lines:
             yield rx.toast.warning("Your cart is empty.")
             return
         session = await self.get_state(SessionState)
         try:
-            actor = await session.actor()
+            actor = await session._actor()
         except DomainError:
             yield rx.toast.info("Please log in to place your order.")
             yield rx.redirect(LOGIN_TO_ORDER)
             return
         self.placing = True
-        self.line_errors = {}
         yield
         try:
             data = OrderCreate(
@@ -67,12 +100,11 @@ class CartPageState(rx.State):
             )
             placed = await run_in_threadpool(orders.place_order, actor, data)
         except orders.InsufficientStock as exc:
-            left = f"Only {exc.available} left in stock." if exc.available else "Out of stock."
-            self.line_errors = {str(exc.product_id): left}
+            self._set_line_error(exc.product_id, only_left(exc.available))
             yield rx.toast.error(f"{exc.message}. Nothing was ordered.")
             return
         except ValidationError as exc:
-            problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            problem = next(iter(field_errors(exc).values()))
             yield rx.toast.error(f"This cart cannot be ordered as it is: {problem}")
             return
         except DomainError as exc:
@@ -80,7 +112,7 @@ class CartPageState(rx.State):
             return
         finally:
             self.placing = False
-        cart.clear()
+        cart._clear()
         yield rx.toast.success(f"Order #{placed.order.id} placed.")
         yield rx.redirect(routes.ORDERS)
         activity.order_created(placed.order)
@@ -91,8 +123,10 @@ def cart_line(row: rx.Var[CartRow]) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.flex(
-                rx.text(row.name, weight="bold", size="3", class_name="cart-line-name"),
-                rx.text(row.price_label, " each", size="2", color_scheme="gray"),
+                rx.heading(row.name, as_="h2", size="3", class_name="cart-line-name"),
+                rx.text(
+                    row.price_label, " each", size="2", color_scheme="gray", high_contrast=True
+                ),
                 direction="column",
                 flex="1 1 12em",
             ),
@@ -103,7 +137,6 @@ def cart_line(row: rx.Var[CartRow]) -> rx.Component:
                     name="quantity",
                     type="number",
                     min=1,
-                    max=MAX_QUANTITY,
                     default_value=row.quantity.to_string(),
                     # Committed on blur, so clearing the field to retype never drops the line.
                     on_blur=lambda value: CartPageState.change_quantity(row.product_id, value),
@@ -115,12 +148,14 @@ def cart_line(row: rx.Var[CartRow]) -> rx.Component:
             ),
             rx.text(row.line_total_label, weight="bold", size="3", min_width="6em", align="right"),
             rx.button(
-                rx.icon("trash-2", size=16),
+                rx.icon("trash-2", size=16, aria_hidden="true"),
                 "Remove",
                 on_click=CartPageState.remove(row.product_id),
                 variant="soft",
+                high_contrast=True,
                 color_scheme="red",
                 size="2",
+                aria_label="Remove " + row.name,
             ),
             align="end",
             spacing="4",
@@ -162,7 +197,7 @@ def empty_cart() -> rx.Component:
     return rx.callout(
         rx.flex(
             rx.text("Your cart is empty."),
-            rx.link("Browse the catalogue", href=routes.CATALOGUE),
+            rx.link("Browse the catalogue", href=routes.CATALOGUE, underline="always"),
             spacing="2",
             wrap="wrap",
         ),
@@ -171,23 +206,20 @@ def empty_cart() -> rx.Component:
     )
 
 
-@rx.page(route=routes.CART, title="Cart · OMS", on_load=SessionState.load_optional_user)
-def cart_page() -> rx.Component:
-    return layout(
+@page(routes.CART, "Your cart", on_load=CartPageState.open)
+def cart() -> rx.Component:
+    return rx.cond(
+        rx.State.is_hydrated & CartPageState.checked,
         rx.cond(
-            rx.State.is_hydrated,
-            rx.cond(
-                CartState.rows.length() > 0,
-                rx.flex(
-                    rx.foreach(CartState.rows, cart_line),
-                    checkout(),
-                    direction="column",
-                    spacing="3",
-                    width="100%",
-                ),
-                empty_cart(),
+            CartState.rows.length() > 0,
+            rx.flex(
+                rx.foreach(CartState.rows, cart_line),
+                checkout(),
+                direction="column",
+                spacing="3",
+                width="100%",
             ),
-            rx.center(rx.spinner(size="3"), padding="4em"),
+            empty_cart(),
         ),
-        title="Your cart",
+        loading(),
     )

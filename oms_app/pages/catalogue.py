@@ -6,23 +6,21 @@ Visitors may browse and fill a cart; only placing the order needs a login.
 from __future__ import annotations
 
 import reflex as rx
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
+from pydantic import BaseModel, ValidationError
 
 from oms_app import routes
 from oms_app.components.format import money
-from oms_app.components.forms import field_label, labelled_input
-from oms_app.components.layout import layout, loading
+from oms_app.components.forms import labelled_input, search_input
+from oms_app.components.layout import loading
+from oms_app.components.lists import list_feedback
 from oms_app.components.pagination import pagination
-from oms_app.core.errors import DomainError
-from oms_app.models.common import MAX_QUANTITY, PageParams, SearchText
+from oms_app.components.templates import page
+from oms_app.models.common import MAX_QUANTITY, Page, PageParams
+from oms_app.models.product import ProductPublic
+from oms_app.models.user import User
 from oms_app.services import products
 from oms_app.state.cart import CartLine, CartState
-from oms_app.state.pagination import PagedState
-from oms_app.state.session import SessionState
-
-PAGE_SIZE = 12
-_search_text = TypeAdapter(SearchText)
+from oms_app.state.list_page import ListPageState
 
 
 class ProductCard(BaseModel):
@@ -34,63 +32,36 @@ class ProductCard(BaseModel):
     stock: int
 
 
-class CatalogueState(PagedState, rx.State):
+class CatalogueState(ListPageState, rx.State):
+    rows: list[ProductCard] = []
     search: str = ""
-    products: list[ProductCard] = []
-    loading: bool = False
-    loaded: bool = False
-    error: str = ""
 
-    @rx.event
-    async def load(self):
-        self.loading = True
-        yield
-        try:
-            term = _search_text.validate_python(self.search)
-            result = await run_in_threadpool(
-                products.list_products, PageParams(page=self.page, limit=PAGE_SIZE), term
-            )
-        except ValidationError:
-            self.error = "Search for at most 255 characters of ordinary text."
-            return
-        except DomainError as exc:
-            self.error = exc.message
-            return
-        finally:
-            self.loading = False
-        if not result.data and self.page > 1:
-            # The catalogue shrank under us (or a search narrowed it): show its last page.
-            self.page = max(result.total_pages, 1)
-            yield CatalogueState.load
-            return
-        self.error = ""
-        self.loaded = True
-        self.total, self.total_pages = result.total, result.total_pages
-        self.products = [
-            ProductCard(
-                id=p.id,
-                name=p.name,
-                description=p.description,
-                price=float(p.price),
-                price_label=money(p.price),
-                stock=p.stock,
-            )
-            for p in result.data
-        ]
+    page_size = 12
+    needs_login = False
+
+    def _fetch(self, actor: User | None, params: PageParams) -> Page[ProductPublic]:
+        return products.list_products(params, self.search)
+
+    def _row(self, item: ProductPublic) -> ProductCard:
+        return ProductCard(
+            id=item.id,
+            name=item.name,
+            description=item.description,
+            price=float(item.price),
+            price_label=money(item.price),
+            stock=item.stock,
+        )
 
     @rx.event
     def set_search(self, value: str):
-        self.search = value
-        self.page = 1
-        return CatalogueState.load
+        self.search = value[:1000]  # the service says what is too long; this only bounds memory
+        return self._filtered()
 
     @rx.event
     async def add_to_cart(self, form: dict[str, str]):
-        product = next((p for p in self.products if str(p.id) == form.get("product_id")), None)
+        product = next((p for p in self.rows if str(p.id) == form.get("product_id")), None)
         if product is None:
             return rx.toast.error("This product is no longer listed.")
-        if product.stock <= 0:
-            return rx.toast.error(f"{product.name} is out of stock.")
         try:
             line = CartLine(
                 product_id=product.id,
@@ -102,21 +73,31 @@ class CatalogueState(PagedState, rx.State):
         except ValidationError:
             return rx.toast.error(f"Quantity must be a whole number from 1 to {MAX_QUANTITY:,}.")
         cart = await self.get_state(CartState)
-        cart.add_line(line)
+        problem = cart._add(line)
+        if problem is not None:
+            return rx.toast.error(f"{product.name}: {problem}")
         return rx.toast.success(f"Added {line.quantity} \u00d7 {line.name} to your cart.")
 
 
 def stock_badge(product: rx.Var[ProductCard]) -> rx.Component:
     return rx.cond(
         product.stock > 0,
-        rx.badge(product.stock.to_string() + " in stock", color_scheme="green", variant="soft"),
-        rx.badge("Out of stock", color_scheme="red", variant="soft"),
+        rx.badge(product.stock.to_string() + " in stock", color_scheme="green", variant="surface"),
+        rx.badge("Out of stock", color_scheme="red", variant="surface"),
     )
 
 
 def details_dialog(product: rx.Var[ProductCard]) -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.trigger(rx.button("Details", variant="soft", size="2", type="button")),
+        rx.dialog.trigger(
+            rx.button(
+                "Details",
+                variant="soft",
+                size="2",
+                type="button",
+                aria_label="Details: " + product.name,
+            )
+        ),
         rx.dialog.content(
             rx.dialog.title(product.name),
             rx.dialog.description(
@@ -139,12 +120,45 @@ def details_dialog(product: rx.Var[ProductCard]) -> rx.Component:
     )
 
 
-def product_card(product: rx.Var[ProductCard]) -> rx.Component:
+def add_form(product: rx.Var[ProductCard]) -> rx.Component:
     quantity_id = "quantity-" + product.id.to_string()
+    return rx.form(
+        rx.el.input(type="hidden", name="product_id", value=product.id.to_string()),
+        rx.flex(
+            rx.box(
+                labelled_input(
+                    "Quantity",
+                    quantity_id,
+                    name="quantity",
+                    type="number",
+                    min=1,
+                    default_value="1",
+                    size="2",
+                ),
+                width="5.5em",
+            ),
+            rx.button(
+                rx.icon("shopping-cart", size=16, aria_hidden="true"),
+                "Add to cart",
+                type="submit",
+                disabled=product.stock <= 0,
+                size="2",
+                aria_label="Add to cart: " + product.name,
+            ),
+            details_dialog(product),
+            align="end",
+            spacing="3",
+            wrap="wrap",
+        ),
+        on_submit=CatalogueState.add_to_cart,
+    )
+
+
+def product_card(product: rx.Var[ProductCard]) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.flex(
-                rx.heading(product.name, size="4", class_name="product-name"),
+                rx.heading(product.name, as_="h2", size="4", class_name="product-name"),
                 stock_badge(product),
                 justify="between",
                 align="start",
@@ -154,6 +168,7 @@ def product_card(product: rx.Var[ProductCard]) -> rx.Component:
                 product.description,
                 size="2",
                 color_scheme="gray",
+                high_contrast=True,
                 # Two lines at most here; "Details" shows the rest.
                 style={
                     "display": "-webkit-box",
@@ -164,36 +179,7 @@ def product_card(product: rx.Var[ProductCard]) -> rx.Component:
             ),
             rx.spacer(),
             rx.text(product.price_label, size="5", weight="bold"),
-            rx.form(
-                rx.el.input(type="hidden", name="product_id", value=product.id.to_string()),
-                rx.flex(
-                    rx.box(
-                        labelled_input(
-                            "Quantity",
-                            quantity_id,
-                            name="quantity",
-                            type="number",
-                            min=1,
-                            max=MAX_QUANTITY,
-                            default_value="1",
-                            size="2",
-                        ),
-                        width="5.5em",
-                    ),
-                    rx.button(
-                        rx.icon("shopping-cart", size=16),
-                        "Add to cart",
-                        type="submit",
-                        disabled=product.stock <= 0,
-                        size="2",
-                    ),
-                    details_dialog(product),
-                    align="end",
-                    spacing="3",
-                    wrap="wrap",
-                ),
-                on_submit=CatalogueState.add_to_cart,
-            ),
+            add_form(product),
             direction="column",
             spacing="2",
             height="100%",
@@ -203,73 +189,44 @@ def product_card(product: rx.Var[ProductCard]) -> rx.Component:
     )
 
 
-def search_box() -> rx.Component:
-    return rx.flex(
-        field_label("Search products", "search"),
-        rx.debounce_input(
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                id="search",
-                value=CatalogueState.search,
-                on_change=CatalogueState.set_search,
-                placeholder="Name contains…",
-                max_length=255,
-                size="3",
-                width="100%",
-            ),
-            debounce_timeout=300,
-        ),
-        direction="column",
-        spacing="1",
-        width="100%",
-        max_width="32em",
-    )
-
-
 def product_grid() -> rx.Component:
+    state = CatalogueState
     return rx.cond(
-        CatalogueState.products.length() > 0,
+        state.rows.length() > 0,
         rx.grid(
-            rx.foreach(CatalogueState.products, product_card),
+            rx.foreach(state.rows, product_card),
             columns=rx.breakpoints(initial="1", sm="2", md="3"),
             spacing="4",
             width="100%",
         ),
         rx.cond(
-            CatalogueState.loaded & ~CatalogueState.loading,
+            state.loaded & ~state.loading,
             rx.callout(
                 rx.cond(
-                    CatalogueState.search != "",
+                    state.search != "",
                     "No products match your search.",
                     "The catalogue is empty.",
                 ),
                 icon="package-search",
                 id="no-products",
             ),
-            loading(),
+            rx.cond(state.error == "", loading()),
         ),
     )
 
 
-@rx.page(
-    route=routes.CATALOGUE,
-    title="Catalogue · OMS",
-    on_load=[SessionState.load_optional_user, CatalogueState.load],
-)
-def catalogue_page() -> rx.Component:
-    return layout(
+@page(routes.CATALOGUE, "Catalogue", on_load=CatalogueState.load)
+def catalogue() -> rx.Component:
+    state = CatalogueState
+    return rx.fragment(
         rx.flex(
-            search_box(),
-            rx.cond(CatalogueState.loading, rx.spinner(size="3", id="catalogue-loading")),
+            search_input("search", state.search, state.set_search, max_width="32em"),
+            rx.cond(state.loading, rx.spinner(size="3", id="catalogue-loading")),
             align="end",
             spacing="3",
             margin_bottom="1.5em",
         ),
-        rx.cond(
-            CatalogueState.error != "",
-            rx.callout(CatalogueState.error, icon="triangle-alert", color_scheme="red"),
-        ),
+        list_feedback(state),
         product_grid(),
-        pagination(CatalogueState),
-        title="Catalogue",
+        pagination(state),
     )

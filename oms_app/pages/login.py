@@ -8,30 +8,33 @@ from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
 from oms_app.components.forms import inline_error, labelled_input
-from oms_app.components.layout import layout
+from oms_app.components.templates import page
 from oms_app.core.errors import DomainError, NotAuthenticated
 from oms_app.models.user import UserLogin
 from oms_app.services import auth
-from oms_app.state.session import SessionState, safe_next
+from oms_app.state.form import FormState
+from oms_app.state.redirects import safe_next
+from oms_app.state.session import SessionState
 
 
 def _credentials(form: dict[str, str]) -> UserLogin:
     """The form's email and password; input no account could match gets the service's answer."""
     try:
         return UserLogin.model_validate(
-            {"email": form.get("email", ""), "password": form.get("password", "")}
+            {"email": str(form.get("email", "")), "password": str(form.get("password", ""))}
         )
     except ValidationError:
         raise NotAuthenticated(auth.BAD_CREDENTIALS) from None
 
 
-class LoginState(rx.State):
-    error: str = ""
-    submitting: bool = False
+class LoginState(FormState, rx.State):
+    @rx.var
+    def error(self) -> str:
+        return self.errors.get("form", "")
 
     @rx.event
     async def submit(self, form: dict[str, str]):
-        self.error = ""
+        self.errors = {}
         self.submitting = True
         yield
         session = await self.get_state(SessionState)
@@ -44,19 +47,14 @@ class LoginState(rx.State):
                 creds.password,
                 self.router.session.client_ip or None,
             )
-            await session.sign_in(pair.access_token, pair.refresh_token)
+            user = await session._sign_in(pair.access_token, pair.refresh_token)
         except DomainError as exc:
-            self.error = exc.message
+            self._fail(exc.message)
             return
         finally:
             self.submitting = False
-        yield rx.toast.success(f"Welcome back, {session.user_name}!")
+        yield rx.toast.success(f"Welcome back, {user.name}!")
         yield rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
-
-    @rx.event
-    def reset_form(self):
-        self.error = ""
-        self.submitting = False
 
 
 def auth_card(*children: rx.Component, on_submit: rx.EventHandler) -> rx.Component:
@@ -75,40 +73,33 @@ def auth_card(*children: rx.Component, on_submit: rx.EventHandler) -> rx.Compone
     )
 
 
-@rx.page(
-    route=routes.LOGIN,
-    title="Log in · OMS",
-    on_load=[LoginState.reset_form, SessionState.load_optional_user],
-)
-def login_page() -> rx.Component:
-    return layout(
-        auth_card(
-            labelled_input(
-                "Email",
-                "login-email",
-                name="email",
-                type="email",
-                auto_complete="email",
-                required=True,
-                auto_focus=True,
-            ),
-            labelled_input(
-                "Password",
-                "login-password",
-                name="password",
-                type="password",
-                auto_complete="current-password",
-                required=True,
-            ),
-            inline_error(LoginState.error, id="login-error"),
-            rx.button("Log in", type="submit", size="3", loading=LoginState.submitting),
-            rx.text(
-                "No account yet? ",
-                rx.link("Register", href=routes.REGISTER),
-                size="2",
-                align="center",
-            ),
-            on_submit=LoginState.submit,
+@page(routes.LOGIN, "Log in", on_load=LoginState.reset_form)
+def login() -> rx.Component:
+    return auth_card(
+        labelled_input(
+            "Email",
+            "login-email",
+            name="email",
+            type="email",
+            auto_complete="email",
+            required=True,
+            auto_focus=True,
         ),
-        title="Log in",
+        labelled_input(
+            "Password",
+            "login-password",
+            name="password",
+            type="password",
+            auto_complete="current-password",
+            required=True,
+        ),
+        inline_error(LoginState.error, id="login-error"),
+        rx.button("Log in", type="submit", size="3", loading=LoginState.submitting),
+        rx.text(
+            "No account yet? ",
+            rx.link("Register", href=routes.REGISTER, underline="always"),
+            size="2",
+            align="center",
+        ),
+        on_submit=LoginState.submit,
     )

@@ -22,8 +22,8 @@ from oms_app.models.user import User
 from oms_app.services import users
 from oms_app.services.permissions import require_admin
 from oms_app.services.revenue import as_money, counts_towards_revenue, revenue_sum
+from oms_app.services.stock_levels import LOW_STOCK_THRESHOLD
 
-LOW_STOCK_THRESHOLD = 5
 LOW_STOCK_SHOWN = 10
 DAYS_SHOWN = 30
 

@@ -4,6 +4,9 @@ The services know nothing of browsers: they announce an `OrderChange` here after
 whatever entry point made it (a Reflex handler, a REST route, a key's request). The Reflex layer
 subscribes at start-up and pushes the change to the pages that show the order. A listener's
 failure is logged and never reaches the caller: the change itself has already happened.
+
+Pages watch *topics*: one order, one customer's orders, or every order (admins). The names are
+made here only, so what a change announces and what a page watches cannot drift apart.
 """
 
 from __future__ import annotations
@@ -12,7 +15,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from oms_app.models.user import User
+from oms_app.services.permissions import require_admin
+
 log = logging.getLogger(__name__)
+
+ALL_ORDERS = "orders-all"
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,32 @@ class OrderChange:
     order_id: int
     user_id: int | None  # the owner, None once the account is gone
     status: str
+
+    @property
+    def topics(self) -> list[str]:
+        """Every topic a page showing this order may watch."""
+        topics = [order_topic(self.order_id), ALL_ORDERS]
+        if self.user_id is not None:
+            topics.append(_customer_topic(self.user_id))
+        return topics
+
+
+def order_topic(order_id: int) -> str:
+    """One order's topic. Watch it only after the service let the viewer read that order."""
+    return f"order-{order_id}"
+
+
+def _customer_topic(user_id: int) -> str:
+    return f"customer-{user_id}"
+
+
+def my_orders_topic(actor: User) -> str:
+    return _customer_topic(actor.id)
+
+
+def all_orders_topic(actor: User) -> str:
+    require_admin(actor)
+    return ALL_ORDERS
 
 
 OrderListener = Callable[[OrderChange], None]

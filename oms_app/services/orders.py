@@ -12,10 +12,9 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import false, func, update
+from sqlalchemy import false, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -204,17 +203,6 @@ def list_my_orders(
     # Rebuilt as the base type: only what /orders/me offers applies (no search, no customer).
     mine = MyOrderFilters.model_validate((filters or MyOrderFilters()).model_dump())
     return _page(params, mine.with_status(status), user_id=actor.id)
-
-
-def latest_change(user_id: int) -> datetime | None:
-    """When any of this user's orders last changed (placed or moved): one indexed aggregate.
-
-    Cheap enough for a page to poll, so the shopper sees an admin's status change live.
-    """
-    with session_scope() as session:
-        return session.exec(
-            select(func.max(Order.updated_at)).where(Order.user_id == user_id)
-        ).one()
 
 
 def _page(

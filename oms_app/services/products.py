@@ -35,14 +35,10 @@ from oms_app.services.catalogue_cache import (
 )
 from oms_app.services.matching import contains
 from oms_app.services.permissions import require_admin
+from oms_app.services.search import normalise_search
 
 ProductPage = Page[ProductPublic]
 NO_FILTERS = ProductFilters()
-
-
-def normalise_search(search: str | None) -> str | None:
-    search = (search or "").strip()
-    return search or None
 
 
 def _search_filter(search: str) -> ColumnElement[bool]:

@@ -10,17 +10,13 @@ from __future__ import annotations
 import reflex as rx
 from starlette.concurrency import run_in_threadpool
 
-from oms_app import routes
+from oms_app import reflex_adapter, routes
 from oms_app.core.errors import DomainError, NotAuthenticated
 from oms_app.models.user import User
 from oms_app.services import auth
+from oms_app.state.redirects import safe_next
 
-
-def safe_next(target: str | None, default: str = routes.CATALOGUE) -> str:
-    """Where to go after logging in: only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+__all__ = ["SessionState", "safe_next"]
 
 
 class SessionState(rx.State):
@@ -29,7 +25,6 @@ class SessionState(rx.State):
 
     user_id: int = 0
     user_name: str = ""
-    user_email: str = ""
     user_role: str = ""
     auth_checked: bool = False
 
@@ -41,7 +36,7 @@ class SessionState(rx.State):
     def is_admin(self) -> bool:
         return self.user_role == "admin"
 
-    async def actor(self) -> User:
+    async def _actor(self) -> User:
         """The user behind this browser's tokens; raises NotAuthenticated when there is none."""
         if not self.access_token:
             raise NotAuthenticated("Please log in")
@@ -53,36 +48,36 @@ class SessionState(rx.State):
             pair = await run_in_threadpool(auth.refresh, self.refresh_token)
             self.access_token, self.refresh_token = pair.access_token, pair.refresh_token
             user, _ = await run_in_threadpool(auth.authenticate, self.access_token)
-        self._remember(user)
+        if self.user_id and self.user_id != user.id:
+            # Another user's tokens reached this tab (a login in another tab shares them):
+            # nothing the last user loaded may stay beside the new user's data.
+            tokens = self.access_token, self.refresh_token
+            await reflex_adapter.reset_tree(self)
+            self.access_token, self.refresh_token = tokens
+        self.user_id, self.user_name, self.user_role = user.id, user.name, user.role
         return user
-
-    def _remember(self, user: User) -> None:
-        self.user_id = user.id
-        self.user_name = user.name
-        self.user_email = user.email
-        self.user_role = user.role
 
     def _forget(self) -> None:
         self.access_token = self.refresh_token = ""
         self.user_id = 0
-        self.user_name = self.user_email = self.user_role = ""
+        self.user_name = self.user_role = ""
 
-    async def sign_in(self, access_token: str, refresh_token: str) -> None:
+    async def _sign_in(self, access_token: str, refresh_token: str) -> User:
         self.access_token, self.refresh_token = access_token, refresh_token
-        await self.actor()
+        return await self._actor()
 
     @rx.event
     async def check_login(self):
         """on_load of pages that need a login: visitors and expired sessions go to /login."""
         try:
-            await self.actor()
+            await self._actor()
         except DomainError:
             had_session = bool(self.access_token)
             self._forget()
             self.auth_checked = True
             if had_session:
                 yield rx.toast.warning("Your session has expired. Please log in again.")
-            yield rx.redirect(f"{routes.LOGIN}?next={self.router.url.path}")
+            yield rx.redirect(f"{routes.LOGIN}?next={safe_next(self.router.url.path)}")
             return
         self.auth_checked = True
 
@@ -90,19 +85,22 @@ class SessionState(rx.State):
     async def load_optional_user(self):
         """on_load of public pages: show who is logged in, if anyone, without demanding it."""
         try:
-            await self.actor()
+            await self._actor()
         except DomainError:
             self._forget()
         self.auth_checked = True
 
     @rx.event
     async def logout(self):
+        """End the login server-side, then leave nothing of this user in the tab: every state
+        of its tree back to its defaults (the cart and tokens in localStorage included)."""
         if self.access_token:
             try:
                 user, session_id = await run_in_threadpool(auth.authenticate, self.access_token)
                 await run_in_threadpool(auth.logout, user, session_id, self.refresh_token or None)
             except DomainError:
                 pass  # already logged out server-side; forgetting the tokens is all that is left
-        self._forget()
+        await reflex_adapter.reset_tree(self)
+        self.auth_checked = True
         yield rx.toast.info("You have been logged out.")
         yield rx.redirect(routes.LOGIN)

@@ -16,9 +16,11 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
+import psycopg
 import pytest
 
-from tests.support import REDIS_SERVER_URL, fresh_database
+from tests.support import PG_SERVER_URL, REDIS_SERVER_URL, fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-results"
@@ -112,10 +114,43 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server():
-    base_url, process, _log = start_server("e2e")
-    yield base_url
+def app_process():
+    base_url, process, log = start_server("e2e")
+    yield base_url, process, log
     stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def app_server(app_process) -> str:
+    return app_process[0]
+
+
+@pytest.fixture(scope="session")
+def app_log(app_process) -> Path:
+    """The file the suite's server writes its log to."""
+    return app_process[2]
+
+
+@pytest.fixture(scope="session")
+def app_database(app_process) -> str:
+    """The URL of the database the suite's server runs on (start_server's fresh one)."""
+    return server_database(app_process[1])
+
+
+def server_database(process: subprocess.Popen) -> str:
+    return psutil.Process(process.pid).environ()["DATABASE_URL"]
+
+
+def transactions(database_url: str) -> int:
+    """Transactions the database has run so far, as PostgreSQL counts them (read from another
+    database, so reading them adds none)."""
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(f"{PG_SERVER_URL}/postgres", autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", (name,)
+        ).fetchone()
+    assert row is not None, f"no statistics for {name}"
+    return int(row[0])
 
 
 @pytest.fixture(scope="session")

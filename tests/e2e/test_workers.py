@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,6 +43,9 @@ RELOADS = 8
 # Our own Redis databases: start_server empties the one it is given.
 SERVER_REDIS_URL = f"{REDIS_SERVER_URL}/13"
 INSTANCES_REDIS_URL = f"{REDIS_SERVER_URL}/12"
+# The relay between instances goes through Redis; on a loaded CI machine give it a little more
+# than the one second a page on the same instance gets (tests/e2e/test_live.py).
+CROSS_INSTANCE_LIVE_MS = 3_000
 
 
 class Server:
@@ -311,3 +315,58 @@ def test_instances_behind_a_balancer_share_sessions_without_sticky_routing(
     # The tab's websocket went to both instances in turn, each time to another process.
     assert set(balancer.websocket_backends) == set(balancer.backends)
     assert len(set(owners)) >= 2, owners
+
+
+def test_a_change_made_on_another_instance_is_pushed_to_the_open_page(
+    browser: Browser, balanced_instances: RoundRobinBalancer
+) -> None:
+    """The shopper's websocket lives on one instance; the status change is made on the other,
+    straight to its port. The change reaches the page through Redis, pushed, not polled."""
+    balancer = balanced_instances
+    email, password = f"live-{uuid.uuid4().hex[:8]}@example.com", "live-pass-123"
+    registered = httpx.post(
+        f"{balancer.url}/api/v1/users/register",
+        json={"name": "Live Shopper", "email": email, "password": password},
+    )
+    assert registered.status_code == 201, registered.text
+    shopper = _bearer(balancer.url, email, password)
+    product = httpx.get(f"{balancer.url}/api/v1/products/", params={"limit": 1}).json()["data"][0]
+    placed = httpx.post(
+        f"{balancer.url}/api/v1/orders/",
+        json={"product_id": product["id"], "quantity": 1},
+        headers=shopper,
+    )
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["id"]
+
+    context = browser.new_context(base_url=balancer.url)
+    page = context.new_page()
+    try:
+        open_page(page, "/login?next=/orders")
+        form = page.locator("form")
+        form.get_by_label("Email").fill(email)
+        form.get_by_label("Password").fill(password)
+        form.get_by_role("button", name="Log in").click()
+        status = page.locator(f"#order-{order_id} .order-status")
+        expect(status).to_have_text("pending", timeout=15_000)
+
+        holding = balancer.websocket_backends[-1]
+        other = next(port for port in balancer.backends if port != holding)
+        other_url = f"http://127.0.0.1:{other}"
+        shipped = httpx.put(
+            f"{other_url}/api/v1/orders/{order_id}",
+            json={"status": "shipped"},
+            headers=_bearer(other_url, ADMIN_EMAIL, ADMIN_PASSWORD),
+        )
+        assert shipped.status_code == 200, shipped.text
+        expect(status).to_have_text("shipped", timeout=CROSS_INSTANCE_LIVE_MS)
+    finally:
+        context.close()
+
+
+def _bearer(base_url: str, email: str, password: str) -> dict[str, str]:
+    response = httpx.post(
+        f"{base_url}/api/v1/users/login", data={"username": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

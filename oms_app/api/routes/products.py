@@ -9,10 +9,11 @@ from pydantic import ConfigDict
 
 from oms_app.api.deps import CurrentUser
 from oms_app.api.responses import raw_json
-from oms_app.models.common import MAX_INT32, PageParams, SearchText
+from oms_app.models.common import MAX_INT32, PageParams
 from oms_app.models.product import ProductCreate, ProductFilters, ProductPublic, ProductUpdate
 from oms_app.services import product_images, products
 from oms_app.services.products import ProductPage
+from oms_app.services.search import SearchText
 
 router = APIRouter(prefix="/products", tags=["products"])
 ProductId = Annotated[int, Path(ge=1, le=MAX_INT32)]

@@ -1,0 +1,126 @@
+"""Every Reflex internal OMS relies on, in one place, so a Reflex upgrade breaks only here.
+
+Each function names the internal it touches; tests/core/test_reflex_adapter.py checks that they
+still exist and behave as assumed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec, EventType
+from reflex.istate.shared import SharedStateBaseInternal
+from reflex.utils import prerequisites
+from reflex_base.event import no_args_event_spec
+from reflex_base.vars.base import Var
+from reflex_components_core.base.fragment import Fragment
+from reflex_components_core.core.banner import has_connection_errors
+from starlette.applications import Starlette
+
+
+def install_cors(add_cors: Callable[[Starlette], None]) -> None:
+    """Reflex adds its own CORSMiddleware in `App._add_cors`; ours replaces it."""
+    rx.App._add_cors = staticmethod(add_cors)
+
+
+def _app_states(root_cls: type[rx.State]) -> Iterator[type[rx.State]]:
+    """Every state class below the root that the app defined (not Reflex's own, not shared)."""
+    for cls in root_cls.get_substates():
+        if not cls.__module__.startswith("reflex") and not issubclass(cls, SharedStateBaseInternal):
+            yield cls
+        yield from _app_states(cls)
+
+
+async def reset_tree(state: rx.State) -> None:
+    """Put every app state of this tab's tree back to its defaults.
+
+    Reflex's `reset()` covers only the states loaded for the current event (and resets
+    shared states for everyone linked), so each app state is loaded and reset on its own.
+    Client storage (localStorage) fields are reset too, and Reflex syncs them to the browser.
+    """
+    root = state._get_root_state()
+    for cls in _app_states(type(root)):
+        loaded = await root.get_state(cls)
+        for name, field in cls.get_fields().items():
+            if field._owner is cls:
+                setattr(loaded, name, field.default_value())
+
+
+async def link_shared(state: rx.SharedState, topic: str) -> rx.SharedState:
+    """Link a shared state to a topic (no underscores in it: Reflex's own delimiter)."""
+    return await state._link_to(topic)
+
+
+def modify_shared(cls: type[rx.SharedState], topic: str) -> AbstractAsyncContextManager[Any]:
+    """Change the state every tab linked to `topic` shares, out of band (not in an event).
+
+    Reflex pushes the change to each linked tab, relaying through Redis to the worker or
+    instance holding its websocket."""
+    return _app().modify_state(rx.BaseStateToken(ident=topic, cls=cls))
+
+
+def _app() -> rx.App:
+    return prerequisites.get_and_validate_app().app
+
+
+def connection_lost() -> rx.Var[bool]:
+    """True in the browser while its websocket cannot reach the server."""
+    return has_connection_errors
+
+
+def overlay(component: Callable[[], rx.Component]) -> dict[tuple[int, str], Any]:
+    """`app_wraps` with our own overlay in place of Reflex's connection toaster, whose
+    wording ("Cannot connect to server: websocket error…") is not for shoppers."""
+    return {
+        **rx.App.__dataclass_fields__["app_wraps"].default_factory(),
+        (5, "Overlay"): lambda stateful: component() if stateful else None,
+    }
+
+
+class _OnChange(Fragment):
+    """Renders nothing; fires `on_change` in the browser whenever `watched` changes value
+    after the first render (a React effect on that value)."""
+
+    watched: Var[Any]
+    on_change: rx.EventHandler[no_args_event_spec]
+
+    def add_imports(self) -> dict[str, list[str]]:
+        return {"react": ["useEffect", "useRef"]}
+
+    def _exclude_props(self) -> list[str]:
+        return [*super()._exclude_props(), "watched", *self.event_triggers.keys()]
+
+    def add_hooks(self) -> list[str | Var[Any]]:
+        value = self.watched
+        fire = Var.create(self.event_triggers["on_change"])
+        seen = f"seen_{abs(hash(str(value))) % 10**8}"
+        return [
+            Var(
+                f"const {seen} = useRef({value});\n"
+                f"useEffect(() => {{ if ({seen}.current !== {value}) {{ "
+                f"{seen}.current = {value}; ({fire})(); }} }}, [{value}]);"
+            )
+        ]
+
+
+def on_change(watched: rx.Var[Any], event: EventType) -> rx.Component:
+    return _OnChange.create(watched=watched, on_change=event)
+
+
+def unwrapped(record: logging.LogRecord) -> None:
+    """Reflex's console handler wraps long lines at the console's width, so a wrapped line
+    could start with whatever a client sent; `rich_kwargs` are its per-record print options."""
+    if record.name == "reflex" or record.name.startswith(("reflex.", "reflex_")):
+        record.rich_kwargs = {"soft_wrap": True}
+
+
+def event_failed(exception: Exception) -> EventSpec:
+    """Replaces Reflex's backend exception handler (Reflex checks the name and annotations):
+    the traceback goes to our log, cleaned like every record; the person gets a sentence
+    instead of a developer's message."""
+    logging.getLogger("oms_app.events").error("an event handler failed", exc_info=exception)
+    return rx.toast.error("Something went wrong on our side. Please try again.")
