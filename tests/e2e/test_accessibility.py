@@ -28,6 +28,8 @@ _axe = Axe()
 
 
 def _problems(page: Page) -> list[str]:
+    # Colours are judged as painted: a dialog still fading in would read as low contrast.
+    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
     results = _axe.run(page, options=WCAG_21_AA)
     return [
         f"{page.url}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']][:3]}"
