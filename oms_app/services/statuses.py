@@ -4,6 +4,7 @@ status machine, so the shopper's, the admin's and any future page say the same t
 from __future__ import annotations
 
 from oms_app.models.order import OrderStatus
+from oms_app.models.user import User
 from oms_app.services.orders import next_statuses
 
 # Radix colour scale per status: badges use the scale, charts its 9th step.
@@ -38,6 +39,16 @@ def chart_color(status: OrderStatus | str) -> str:
 def moves(status: OrderStatus | str) -> list[tuple[OrderStatus, str]]:
     """The legal moves from this status, each with its button label, in lifecycle order."""
     return [(target, MOVE_LABELS[target]) for target in next_statuses(status)]
+
+
+def moves_for(actor: User, status: OrderStatus | str) -> list[tuple[OrderStatus, str]]:
+    """The moves this actor may make from this status: an admin any legal one, an owner only
+    the cancellation (the same rule `orders.change_status` enforces)."""
+    return [
+        (target, label)
+        for target, label in moves(status)
+        if actor.is_admin or target == OrderStatus.CANCELLED
+    ]
 
 
 def _check_complete() -> None:
