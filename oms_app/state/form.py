@@ -11,6 +11,19 @@ from oms_app.state.form_errors import FORM, field_errors
 
 M = TypeVar("M", bound=BaseModel)
 
+# Far above any field's limit (the models say what is too long), low enough that nothing a
+# crafted socket sends costs more than reading this much.
+MAX_FIELD_CHARS = 20_000
+
+
+def form_text(form: object, name: str) -> str:
+    """A form field's text. Any client can send any value as "the form": a missing field, a
+    non-text value or a non-dict form read as empty, so the model's rules say what is wrong."""
+    if not isinstance(form, dict):
+        return ""
+    value = form.get(name)
+    return value[:MAX_FIELD_CHARS] if isinstance(value, str) else ""
+
 
 class FormState(rx.State, mixin=True):
     # Field name (or "form") -> what is wrong with it, in plain language.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,8 +36,24 @@ _MESSAGES = {
 }
 
 
+# Our own validators' reasons (models/), in the words the forms use for the same problem.
+_VALUE_WORDS = [
+    (re.compile(r"must not be empty"), "Required."),
+    (re.compile(r"must be at most (\d+) characters"), "At most {0} characters."),
+    (re.compile(r"must be an assigned ISO 3166-1 .*"), "Choose a country from the list."),
+    (
+        re.compile(r"must be one line of text, without control characters"),
+        "Use one line of ordinary text: no line breaks or special characters.",
+    ),
+]
+
+
 def _sentence(text: str) -> str:
     text = text.removeprefix("Value error, ").strip()
+    for pattern, words in _VALUE_WORDS:
+        match = pattern.fullmatch(text)
+        if match:
+            return words.format(*match.groups())
     if not text:
         return "Not valid."
     text = text[:1].upper() + text[1:]
