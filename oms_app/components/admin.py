@@ -24,6 +24,11 @@ STICKY_END = {
 }
 
 
+def _in_section(current: str, section: str) -> bool:
+    """The page is the section's list, or one of its items (/admin/orders/[order_id])."""
+    return current == section or (section != routes.ADMIN and current.startswith(section + "/"))
+
+
 def admin_nav(current: str) -> rx.Component:
     return rx.el.nav(
         rx.flex(
@@ -31,7 +36,7 @@ def admin_nav(current: str) -> rx.Component:
                 link_button(
                     rx.flex(rx.icon(icon, size=16, aria_hidden="true"), label, gap="2"),
                     route,
-                    variant="solid" if route == current else "soft",
+                    variant="solid" if _in_section(current, route) else "soft",
                     size="2",
                     aria_current="page" if route == current else None,
                 )

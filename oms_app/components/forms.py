@@ -5,6 +5,19 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventType
 
+# A native <select> drawn like Radix's inputs: long lists (249 countries) stay typed-to-find,
+# keyboard- and phone-friendly, and submit with their form.
+NATIVE_SELECT = {
+    "width": "100%",
+    "height": "var(--space-7)",
+    "padding": "0 var(--space-3)",
+    "font_size": "var(--font-size-3)",
+    "border_radius": "var(--radius-2)",
+    "border": "1px solid var(--gray-a7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
+}
+
 
 def labelled_input(label: str, control_id: str | rx.Var[str], **input_props) -> rx.Component:
     """A label tied to its input by id, so screen readers and `get_by_label` both find it."""

@@ -10,6 +10,7 @@ The app adds the pages itself (`add_pages`), so nothing is registered twice on a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -45,7 +46,8 @@ def _events(on_load: EventType | Sequence[EventType] | None) -> list[EventType]:
 def _register(route: str, title: str, render: Content, on_load: list[EventType]) -> None:
     if route in _pages:
         raise ValueError(f"route {route} is registered twice")
-    render.__name__ = f"page_{route.strip('/').replace('/', '_') or 'index'}"
+    # A Python name: dynamic routes ("/orders/[order_id]") have brackets.
+    render.__name__ = "page_" + (re.sub(r"\W", "_", route.strip("/")) or "index")
     _pages[route] = PageSpec(route, title, render, on_load)
 
 

@@ -2,6 +2,7 @@
 (components/templates.py); the app adds them."""
 
 from oms_app.pages import (  # noqa: F401
+    admin_customer,
     admin_dashboard,
     admin_orders,
     admin_products,
@@ -10,6 +11,7 @@ from oms_app.pages import (  # noqa: F401
     catalogue,
     login,
     not_found,
+    order_detail,
     orders,
     register,
 )

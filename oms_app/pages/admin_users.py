@@ -75,7 +75,12 @@ def _row(row: UserRow) -> rx.Component:
         rx.table.cell(row.id),
         rx.table.row_header_cell(
             rx.flex(
-                rx.text(row.name, weight="medium"),
+                rx.link(
+                    row.name,
+                    href="/admin/users/" + row.id.to_string(),
+                    weight="medium",
+                    underline="always",
+                ),
                 rx.cond(row.id == SessionState.user_id, rx.badge("you", variant="outline")),
                 spacing="2",
                 align="center",

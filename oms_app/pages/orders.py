@@ -93,7 +93,15 @@ def order_card(order: rx.Var[OrderRow]) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.flex(
-                rx.heading("Order #" + order.id.to_string(), as_="h2", size="4"),
+                rx.heading(
+                    rx.link(
+                        "Order #" + order.id.to_string(),
+                        href="/orders/" + order.id.to_string(),
+                        underline="always",
+                    ),
+                    as_="h2",
+                    size="4",
+                ),
                 status_badge(order.status, class_name="order-status"),
                 rx.spacer(),
                 rx.text(order.placed_label, size="2", color_scheme="gray", high_contrast=True),

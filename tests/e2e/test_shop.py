@@ -97,6 +97,23 @@ def add_to_cart(page: Page, name: str, quantity: int) -> None:
     expect(page.get_by_text(f"Added {quantity} \u00d7 {name} to your cart.")).to_be_visible()
 
 
+ADDRESS = {
+    "Full name": "Ada Shopper",
+    "Address line 1": "1 Main Street",
+    "City": "Springfield",
+    "Postal code": "AB1 2CD",
+    "Phone": "+44 20 7946 0000",
+}
+
+
+def fill_address(page: Page, country: str = "United Kingdom", **fields: str) -> None:
+    """Fill the checkout's address (labels as the shopper reads them) and choose a country."""
+    form = page.locator("#checkout")
+    for label, value in {**ADDRESS, **fields}.items():
+        form.get_by_label(label, exact=True).fill(value)
+    form.get_by_label("Country").select_option(label=country)
+
+
 def cart_line(page: Page, name: str) -> Locator:
     return page.locator(".cart-line").filter(has_text=name)
 
@@ -142,8 +159,13 @@ def test_shopper_journey(page: Page, base_url: str) -> None:
     expect(page).to_have_url(at(base_url, "/cart"))
     expect(page.locator(".cart-line")).to_have_count(2)
     expect(page.locator("#cart-total")).to_have_text(f"${lamp['price'] * 2 + switch['price']:,.2f}")
+    fill_address(page)
     page.get_by_role("button", name="Place order").click()
 
+    # The new order's own page, then the list of them.
+    expect(page).to_have_url(re.compile(re.escape(base_url) + r"/orders/\d+/?$"))
+    expect(page.locator("#order-address")).to_contain_text("Ada Shopper")
+    page.get_by_role("link", name="My orders").first.click()
     expect(page).to_have_url(at(base_url, "/orders"))
     orders = page.locator(".order-card")
     expect(orders).to_have_count(1)
@@ -231,6 +253,7 @@ def test_out_of_stock_is_refused_and_nothing_is_ordered(page: Page, base_url: st
     assert emptied.status_code == 200, emptied.text
     open_page(page, f"{base_url}/cart")
     expect(cart_line(page, name).locator(".line-error")).to_have_text("Out of stock.")
+    fill_address(page)
     page.get_by_role("button", name="Place order").click()
     expect(page.get_by_text(f"Not enough stock for '{name}': 0 left")).to_be_visible()
     expect(page).to_have_url(at(base_url, "/cart"))
