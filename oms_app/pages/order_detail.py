@@ -194,7 +194,7 @@ class OrderDetailState(FormState, PageState, rx.State):
         self.order, self.error, self.loaded = view, "", True
 
     @rx.event
-    async def change_status(self, status: object):
+    async def change_status(self, status: object = None):
         target = next((s for s in OrderStatus if s.value == status), None)
         if target is None or not self.loaded:
             return rx.toast.error("That is not an order status.")

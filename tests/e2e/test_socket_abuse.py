@@ -10,10 +10,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from oms_app.pages.admin_customer import CustomerState
 from oms_app.pages.admin_dashboard import DashboardState
 from oms_app.pages.admin_orders import OrdersAdminState
 from oms_app.pages.admin_users import UsersAdminState
 from oms_app.pages.cart import CartPageState
+from oms_app.pages.order_detail import OrderDetailState
 from oms_app.pages.orders import MyOrdersState
 from tests.e2e.conftest import transactions
 from tests.e2e.crafted_socket import CraftedSocket
@@ -37,6 +39,12 @@ def test_a_visitor_socket_flooding_every_list_handler_costs_the_database_nothing
         _handler(MyOrdersState, "next_page"),
         _handler(MyOrdersState, "watch"),  # the old poller's name: gone
         _handler(OrdersAdminState, "load"),
+        _handler(OrdersAdminState, "open"),
+        _handler(OrderDetailState, "open"),
+        _handler(OrderDetailState, "refresh"),
+        _handler(OrderDetailState, "change_status"),
+        _handler(OrderDetailState, "add_note"),
+        _handler(CustomerState, "open"),
         _handler(UsersAdminState, "load"),
         _handler(DashboardState, "load"),
     ]
@@ -46,7 +54,8 @@ def test_a_visitor_socket_flooding_every_list_handler_costs_the_database_nothing
         before = transactions(app_database)
         for _ in range(ROUNDS):
             for handler in handlers:
-                socket.emit(handler, path="/orders")
+                # An order's address, so the order page gets as far as asking who is there.
+                socket.emit(handler, path="/orders/1")
         answered = socket.drain()
         # Long enough for any loop started by those events to have queried several times.
         page.wait_for_timeout(STATS_SETTLE_MS)
