@@ -109,7 +109,10 @@ class OrdersAdminState(ListPageState, rx.State):
         return OrderRow.of(item)
 
     def _show(self, filters: OrderFilters) -> None:
-        self.q = filters.q or ""
+        if self.q.strip() != (filters.q or ""):
+            # Only when it differs: the search box is still being typed in ("Ada |"), and
+            # its spaces must survive the page reading its own address.
+            self.q = filters.q or ""
         self.statuses = [s.value for s in OrderStatus if s in set(filters.status)]
         self.created_from = filters.created_from.isoformat() if filters.created_from else ""
         self.created_to = filters.created_to.isoformat() if filters.created_to else ""
@@ -133,15 +136,15 @@ class OrdersAdminState(ListPageState, rx.State):
             self._query, self.page = canonical, 1
         return self._reload()
 
-    def _go(self, **changes: object):
-        """Navigate to the filters with these changes; a filter that cannot be run is said
-        beside the filters, and nothing changes."""
-        pairs: list[tuple[str, object]] = [
-            ("q", changes.get("q", self.q)),
-            *(("status", s) for s in changes.get("statuses", self.statuses)),  # type: ignore[union-attr]
-            ("created_from", changes.get("created_from", self.created_from)),
-            ("created_to", changes.get("created_to", self.created_to)),
-            ("sort", changes.get("sort", self.sort)),
+    def _go(self):
+        """Navigate to the filters the inputs now show; a filter that cannot be run is said
+        beside the filters (the inputs keep what was chosen), and nothing else changes."""
+        pairs = [
+            ("q", self.q),
+            *(("status", status) for status in self.statuses),
+            ("created_from", self.created_from),
+            ("created_to", self.created_to),
+            ("sort", self.sort),
         ]
         try:
             filters = filters_from_query(urlencode(pairs))
@@ -154,26 +157,34 @@ class OrdersAdminState(ListPageState, rx.State):
     @rx.event
     def set_q(self, value: object):
         # The service says what is too long; this only bounds what the state holds.
-        return self._go(q=str(value)[: SEARCH_MAX_LENGTH * 4])
+        self.q = str(value)[: SEARCH_MAX_LENGTH * 4]
+        return self._go()
 
     @rx.event
-    def toggle_status(self, status: object, on: object):
+    def toggle_status(self, status: object, on: object = False):
         if status not in STATUSES:
             return None
-        chosen = [s for s in self.statuses if s != status] + ([str(status)] if on is True else [])
-        return self._go(statuses=chosen)
+        self.statuses = [
+            s
+            for s in STATUSES
+            if (s == status and on is True) or (s != status and s in self.statuses)
+        ]
+        return self._go()
 
     @rx.event
     def set_created_from(self, value: object):
-        return self._go(created_from=str(value)[:32])
+        self.created_from = str(value)[:32]
+        return self._go()
 
     @rx.event
     def set_created_to(self, value: object):
-        return self._go(created_to=str(value)[:32])
+        self.created_to = str(value)[:32]
+        return self._go()
 
     @rx.event
     def set_sort(self, value: object):
-        return self._go(sort=str(value)[:32])
+        self.sort = str(value)[:32]
+        return self._go()
 
     @rx.event
     def clear_filters(self):

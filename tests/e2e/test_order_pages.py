@@ -4,6 +4,7 @@ owner and for admins, finding orders by customer, and filters that live in the U
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import Browser, Page, expect
@@ -88,6 +89,13 @@ def test_checkout_with_an_address_then_an_admin_finds_notes_and_ships_it_live(
         expect(rows).to_have_count(1)
         expect(rows.first.locator(".order-customer")).to_contain_text("Fulfil")
         expect(rows.first.locator(".order-customer")).to_contain_text(email)
+        # Export CSV downloads exactly what the search shows.
+        with admin.expect_download() as download_info:
+            admin.get_by_role("button", name="Export CSV").click()
+        exported = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()
+        assert len(exported) == 2, exported
+        assert exported[1].startswith(f"{order_id},")
+        assert email in exported[1]
         rows.first.get_by_role("link", name=f"Order {order_id}").click()
         expect(admin).to_have_url(at(base_url, f"/admin/orders/{order_id}"))
         expect(admin.locator("#order-address")).to_contain_text("Ada Shopper")
