@@ -33,5 +33,11 @@ def test_helpers_the_browser_must_not_call_are_private() -> None:
         ("CartState", "update_quantity"),
         ("CartState", "clear"),
         ("MyOrdersState", "watch"),
+        ("OrdersAdminState", "go"),
+        ("OrdersAdminState", "show"),
+        ("OrderDetailState", "act"),
+        ("OrderDetailState", "read"),
+        ("OrderDetailState", "reload"),
+        ("CartPageState", "prefill"),
     ]:
         assert (state, name) not in public
