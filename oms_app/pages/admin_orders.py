@@ -193,7 +193,7 @@ class OrdersAdminState(ListPageState, rx.State):
 
     @rx.event
     def change_status(self, order_id: int, status: str):
-        if status not in STATUSES or not isinstance(order_id, int):
+        if status not in STATUSES or type(order_id) is not int:  # not a bool, nor text
             return rx.toast.error("That is not an order status.")
         target = OrderStatus(status)
         return self._act(
