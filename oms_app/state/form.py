@@ -34,3 +34,11 @@ class FormState(rx.State, mixin=True):
     def reset_form(self):
         self.errors = {}
         self.submitting = False
+
+
+def form_text(form: object, name: str, limit: int = 2000) -> str:
+    """One field of a submitted form as text, stripped and bounded. The browser sends the form,
+    so it may be anything: a missing field, a non-text value or a form that is not a dict at
+    all reads as ""."""
+    value = form.get(name, "") if isinstance(form, dict) else ""
+    return value[:limit].strip() if isinstance(value, str) else ""
