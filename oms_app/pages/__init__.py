@@ -2,6 +2,7 @@
 (components/templates.py); the app adds them."""
 
 from oms_app.pages import (  # noqa: F401
+    admin_categories,
     admin_dashboard,
     admin_orders,
     admin_products,
@@ -11,5 +12,6 @@ from oms_app.pages import (  # noqa: F401
     login,
     not_found,
     orders,
+    product,
     register,
 )
