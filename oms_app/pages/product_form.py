@@ -169,18 +169,13 @@ class ProductForm(FormState, mixin=True):
             self.image_error = ""
 
     @rx.event
-    def image_rejected(self, rejected: list):
-        """The browser refused the file before sending it (too large, not an image type)."""
-        codes = [
-            error.get("code")
-            for item in (rejected if isinstance(rejected, list) else [])[:10]
-            if isinstance(item, dict) and isinstance(item.get("errors"), list)
-            for error in item["errors"][:10]
-            if isinstance(error, dict)
-        ]
+    def image_rejected(self, codes: list):
+        """The browser refused the file before sending it (too large, not an image type);
+        `codes` are react-dropzone's reasons (see `_rejection_codes`)."""
+        given = [c for c in (codes if isinstance(codes, list) else [])[:10] if isinstance(c, str)]
         self.uploading = False
         self.image_error = next(
-            (_REJECTED[c] for c in codes if c in _REJECTED), "This file cannot be used."
+            (_REJECTED[c] for c in given if c in _REJECTED), "This file cannot be used."
         )
 
     @rx.event
@@ -188,6 +183,10 @@ class ProductForm(FormState, mixin=True):
         """An image was chosen for the product being edited: it replaces the product's image
         at once, or the server's refusal is shown and the product keeps the one it had."""
         self.uploading, self.upload_percent = False, 0
+        if isinstance(files, list) and not files:
+            # react-dropzone calls this with nothing when it refused the file itself;
+            # `image_rejected` says why.
+            return
         product_id = self.editing_id
         chosen = _one_file(files)
         if product_id == 0 or chosen is None:
@@ -475,10 +474,18 @@ def _drop_zone(state: type[ProductForm]) -> rx.Component:
         on_drop=state.upload_image(
             rx.upload_files(upload_id=UPLOAD_ID, on_upload_progress=state.upload_progress)
         ),
-        on_drop_rejected=state.image_rejected,
+        on_drop_rejected=lambda rejected: state.image_rejected(_rejection_codes(rejected)),
         border="1px dashed var(--gray-a8)",
         border_radius="var(--radius-3)",
         padding="0.75em",
         flex="1",
         cursor="pointer",
+    )
+
+
+def _rejection_codes(rejected: rx.Var) -> rx.Var:
+    """Only the reasons of react-dropzone's refusals go to the server: each refusal also holds
+    the File, which the socket would otherwise carry along, whatever its size."""
+    return rx.Var(f"{rejected}.flatMap((r) => (r.errors || []).map((e) => String(e.code)))").to(
+        list[str]
     )

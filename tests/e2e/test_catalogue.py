@@ -117,6 +117,12 @@ def test_admin_curates_and_a_shopper_browses_by_the_address(
     assert uploaded["image_url"]
     assert uploaded["thumbnail_url"]
     assert httpx.get(base_url + uploaded["thumbnail_url"]).status_code == 200
+    # Over the limit: the browser says so without sending it.
+    page.set_input_files(
+        UPLOAD_INPUT,
+        files=[{"name": "huge.png", "mimeType": "image/png", "buffer": b"\0" * (6 * 2**20)}],
+    )
+    expect(dialog.locator("#image-error")).to_have_text("The image is larger than 5 MB.")
     # Refused again: the image it had stays.
     page.set_input_files(
         UPLOAD_INPUT,
@@ -193,6 +199,27 @@ def test_admin_curates_and_a_shopper_browses_by_the_address(
     expect(_names(tab)).to_have_text([kettle["name"], teapot["name"]])
     assert _query(tab) == {"category": [f"kitchen-{tag}"], "sort": ["price"]}
     shopper.close()
+
+    # --- the admin again: a rename follows into the address name; a delete in use is refused --
+    open_page(page, f"{base_url}/admin/categories")
+    row = page.locator(".category-row").filter(has_text=category)
+    expect(row).to_contain_text("2")
+    row.get_by_role("button", name=f"Rename {category}").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill("")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.locator("#category-name-error")).to_have_text("Required.")
+    dialog.get_by_label("Name").fill(f"Kitchenware {tag}")
+    dialog.get_by_role("button", name="Save").click()
+    expect(_toast(page, f"Renamed to “Kitchenware {tag}”")).to_be_visible()
+    row = page.locator(".category-row").filter(has_text=f"Kitchenware {tag}")
+    expect(row).to_contain_text(f"kitchenware-{tag}")
+    row.get_by_role("button", name="Delete").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    expect(
+        _toast(page, f"Category 'Kitchenware {tag}' cannot be deleted: 2 products use it")
+    ).to_be_visible()
+    expect(row).to_have_count(1)
 
 
 def test_wrong_addresses_are_said_plainly_inside_the_layout(page: Page, base_url: str) -> None:
