@@ -82,8 +82,12 @@ class CatalogueState(ListPageState, rx.State):
         )
 
     def _go(self, **changes: object):
-        """Navigate to the catalogue with these changes; its on_load then shows them."""
-        return rx.redirect(self._query().with_changes(**changes).url())
+        """Navigate to the catalogue with these changes; its on_load then shows them. Asking
+        for what is already shown adds no history entry for Back to step through."""
+        target = self._query().with_changes(**changes).url()
+        if target == catalogue_query.parse(self.router.url.query_parameters).query.url():
+            return None
+        return rx.redirect(target)
 
     @rx.var
     def category_choice(self) -> str:
