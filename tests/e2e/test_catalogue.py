@@ -239,6 +239,15 @@ def test_wrong_addresses_are_said_plainly_inside_the_layout(page: Page, base_url
     page.get_by_role("button", name="Apply prices").click()
     expect(page.locator("#price-error")).to_contain_text("The highest price must be a number")
     assert urlsplit(page.url).query == ""
+    # In stock only: the demo's sold-out router goes, and Back brings it again.
+    open_page(page, f"{base_url}/?q=Wi-Fi+6+Router")
+    expect(page.locator(".product-card")).to_contain_text(["Out of stock"])
+    page.get_by_role("switch", name="In stock only").click()
+    expect(page.locator("#no-products")).to_have_text("No products match your search and filters.")
+    assert _query(page) == {"q": ["Wi-Fi 6 Router"], "in_stock": ["true"]}
+    page.go_back()
+    expect(page.locator(".product-card")).to_contain_text(["Out of stock"])
+    expect(page.get_by_role("switch", name="In stock only")).not_to_be_checked()
 
     for path in ("/products/999999999", "/products/abc", "/products/0"):
         open_page(page, base_url + path)
