@@ -30,7 +30,7 @@ from oms_app.state import catalogue_query
 from oms_app.state.catalogue_query import SORTS, CatalogueQuery
 from oms_app.state.form import form_text
 from oms_app.state.list_page import ListPageState
-from oms_app.state.shop import ProductCard, add_to_cart, card_of
+from oms_app.state.shop import ProductCard, add_shown_product, card_of
 
 ALL = "all"  # the category select's "no category" (a select item's value cannot be empty)
 _SORT_VALUES = {value for value, _ in SORTS}
@@ -179,7 +179,7 @@ class CatalogueState(ListPageState, rx.State):
         product = next((p for p in self.rows if str(p.id) == wanted), None)
         if product is None:
             return rx.toast.error("This product is no longer listed.")
-        return await add_to_cart(self, product, form_text(form, "quantity", 20))
+        return await add_shown_product(self, product, form_text(form, "quantity", 20))
 
 
 def _option(category: CategoryPublic) -> CategoryOption:

@@ -14,7 +14,7 @@ from oms_app.models.common import MAX_INT32
 from oms_app.services import products
 from oms_app.state.form import form_text
 from oms_app.state.list_page import PageState
-from oms_app.state.shop import ProductCard, add_to_cart, card_of
+from oms_app.state.shop import ProductCard, add_shown_product, card_of
 
 LOADING, FOUND, MISSING = "loading", "found", "missing"
 
@@ -66,7 +66,7 @@ class ProductPageState(PageState, rx.State):
         # The product is the one this page shows, whatever the form claims.
         if self.status != FOUND:
             return rx.toast.error("This product is no longer listed.")
-        return await add_to_cart(self, self.product, form_text(form, "quantity", 20))
+        return await add_shown_product(self, self.product, form_text(form, "quantity", 20))
 
 
 def _details() -> rx.Component:

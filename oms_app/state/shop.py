@@ -39,7 +39,7 @@ def card_of(item: ProductPublic) -> ProductCard:
     )
 
 
-async def add_to_cart(state: rx.State, product: ProductCard, quantity: object) -> EventSpec:
+async def add_shown_product(state: rx.State, product: ProductCard, quantity: object) -> EventSpec:
     """Add `quantity` (as typed) of a product to the tab's cart; the toast that says how it went.
 
     The cart never takes more than the stock shown ("Only 3 left.")."""
