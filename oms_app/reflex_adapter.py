@@ -124,3 +124,12 @@ def event_failed(exception: Exception) -> EventSpec:
     instead of a developer's message."""
     logging.getLogger("oms_app.events").error("an event handler failed", exc_info=exception)
     return rx.toast.error("Something went wrong on our side. Please try again.")
+
+
+def label_file_input(upload: rx.Component, label: str) -> rx.Component:
+    """Name the file input inside `rx.upload.root` (Upload > its drop zone div > the input,
+    which react-dropzone hides visually but leaves in the accessibility tree unnamed)."""
+    zone = upload.children[0]
+    file_input = next(child for child in zone.children if getattr(child, "tag", "") == "input")
+    file_input.custom_attrs["aria-label"] = label
+    return upload

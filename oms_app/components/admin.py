@@ -12,6 +12,7 @@ from oms_app.components.layout import link_button
 SECTIONS = (
     ("Dashboard", routes.ADMIN, "layout-dashboard"),
     ("Products", routes.ADMIN_PRODUCTS, "package"),
+    ("Categories", routes.ADMIN_CATEGORIES, "tags"),
     ("Orders", routes.ADMIN_ORDERS, "receipt"),
     ("Users", routes.ADMIN_USERS, "users"),
 )

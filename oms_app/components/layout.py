@@ -133,7 +133,7 @@ def offline_banner() -> rx.Component:
     )
 
 
-def layout(*children: rx.Component, title: str) -> rx.Component:
+def layout(*children: rx.Component, title: str | rx.Var[str]) -> rx.Component:
     return rx.box(
         rx.el.a(
             "Skip to content",

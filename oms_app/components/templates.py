@@ -57,15 +57,18 @@ def page(
     *,
     login: bool = False,
     on_load: EventType | Sequence[EventType] | None = None,
+    heading: str | rx.Var[str] | None = None,
 ) -> Callable[[Content], Content]:
-    """A shop page; `login=True` sends visitors to /login first."""
+    """A shop page; `login=True` sends visitors to /login first. `heading` is the page's h1 when
+    it is not its title (a product's name, say)."""
 
     def decorator(content: Content) -> Content:
         guard = SessionState.check_login if login else SessionState.load_optional_user
 
         def render() -> rx.Component:
             body = content()
-            return layout(require_login(body) if login else body, title=title)
+            shown = title if heading is None else heading
+            return layout(require_login(body) if login else body, title=shown)
 
         _register(route, f"{title} · OMS", render, [guard, *_events(on_load)])
         return content

@@ -2,6 +2,7 @@
 (components/templates.py); the app adds them."""
 
 from oms_app.pages import (  # noqa: F401
+    admin_categories,
     admin_customer,
     admin_dashboard,
     admin_orders,
@@ -13,5 +14,6 @@ from oms_app.pages import (  # noqa: F401
     not_found,
     order_detail,
     orders,
+    product,
     register,
 )

@@ -42,6 +42,9 @@ class ProductsAdminState(ProductForm, ListPageState, rx.State):
             stock=item.stock,
             low_stock=stock_levels.is_low(item.stock),
             updated=moment(item.updated_at),
+            category_id=item.category.id if item.category else 0,
+            category=item.category.name if item.category else "",
+            thumbnail_url=item.thumbnail_url or "",
         )
 
     @rx.event
@@ -117,6 +120,10 @@ def _row(row: ProductRow) -> rx.Component:
         rx.table.row_header_cell(
             rx.text(row.name, weight="medium"),
             rx.text(row.description, size="1", color_scheme="gray", trim="both", max_width="28em"),
+            rx.cond(
+                row.category != "",
+                rx.badge(row.category, variant="surface", size="1", high_contrast=True),
+            ),
             min_width="12em",
         ),
         rx.table.cell(row.price, white_space="nowrap"),

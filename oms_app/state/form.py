@@ -16,13 +16,14 @@ M = TypeVar("M", bound=BaseModel)
 MAX_FIELD_CHARS = 20_000
 
 
-def form_text(form: object, name: str) -> str:
-    """A form field's text. Any client can send any value as "the form": a missing field, a
+def form_text(form: object, name: str, limit: int = MAX_FIELD_CHARS) -> str:
+    """A form field's text, at most `limit` characters and otherwise as typed (a password's
+    spaces are part of it). Any client can send any value as "the form": a missing field, a
     non-text value or a non-dict form read as empty, so the model's rules say what is wrong."""
     if not isinstance(form, dict):
         return ""
     value = form.get(name)
-    return value[:MAX_FIELD_CHARS] if isinstance(value, str) else ""
+    return value[:limit] if isinstance(value, str) else ""
 
 
 class FormState(rx.State, mixin=True):

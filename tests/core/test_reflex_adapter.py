@@ -90,3 +90,9 @@ def test_every_page_route_is_registered_once() -> None:
     routes = registered_routes()
     assert len(routes) == len(set(routes))
     assert {"/", "/login", "/orders", "/admin/orders", "404"} <= set(routes)
+
+
+def test_the_upload_zone_file_input_can_be_named() -> None:
+    upload = reflex_adapter.label_file_input(rx.upload.root(rx.text("Drop"), id="u"), "Image file")
+    rendered = str(upload.render())
+    assert '"aria-label":"Image file"' in rendered

@@ -21,9 +21,19 @@ from tests.e2e.test_shop import (
 )
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-VISITOR_PAGES = ["/", "/login", "/register", "/cart", "/no-such-page"]
+VISITOR_PAGES = [
+    "/",
+    "/?category=furniture&sort=-price&in_stock=true",
+    "/?min_price=abc",
+    "/products/1",
+    "/products/999999",
+    "/login",
+    "/register",
+    "/cart",
+    "/no-such-page",
+]
 SHOPPER_PAGES = ["/orders", "/cart"]
-ADMIN_PAGES = ["/admin", "/admin/products", "/admin/orders", "/admin/users"]
+ADMIN_PAGES = ["/admin", "/admin/products", "/admin/categories", "/admin/orders", "/admin/users"]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -88,6 +98,13 @@ def test_admin_pages_and_the_confirm_dialog_pass_axe(page: Page, base_url: str) 
     page.get_by_role("row").nth(1).get_by_role("button", name="Delete").click()
     expect(page.get_by_role("alertdialog")).to_be_visible()
     problems += _problems(page)
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    # The product dialog with its category select and image upload.
+    _settled(page, base_url, "/admin/products")
+    page.get_by_role("row").nth(1).get_by_role("button", name="Edit").click()
+    expect(page.get_by_role("dialog").get_by_role("heading", name="Image")).to_be_visible()
+    problems += _problems(page)
     assert problems == [], "\n".join(problems)
 
 
@@ -135,7 +152,9 @@ def test_the_navigation_collapses_into_a_menu_on_a_phone(phone: Page, base_url: 
     expect(phone.get_by_label("Email")).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/admin/products", "/admin/orders", "/admin/users"])
+@pytest.mark.parametrize(
+    "path", ["/admin/products", "/admin/categories", "/admin/orders", "/admin/users"]
+)
 def test_admin_row_actions_are_in_view_on_a_phone(phone: Page, base_url: str, path: str) -> None:
     # The newest row heads each list, and a new user, product or pending order has actions.
     place_order(base_url, api_token(base_url, api_register(base_url, "Rows"), PASSWORD))
