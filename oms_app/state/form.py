@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar
 
 import reflex as rx
@@ -10,6 +11,22 @@ from pydantic import BaseModel, ValidationError
 from oms_app.state.form_errors import FORM, field_errors
 
 M = TypeVar("M", bound=BaseModel)
+
+# Longer than any field's limit, so a cut value still fails its check, but a crafted megabyte
+# never reaches a validator.
+MAX_FIELD_CHARS = 4096
+
+
+def form_text(form: object, field: str) -> str:
+    """One field of a submitted form, as text.
+
+    The browser sends a dict of strings, but any client can send any JSON in its place: a form
+    that is not a mapping, or a value that is not a string, reads as an empty field.
+    """
+    if not isinstance(form, Mapping):
+        return ""
+    value = form.get(field, "")
+    return value[:MAX_FIELD_CHARS] if isinstance(value, str) else ""
 
 
 class FormState(rx.State, mixin=True):
