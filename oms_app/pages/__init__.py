@@ -12,4 +12,5 @@ from oms_app.pages import (  # noqa: F401
     not_found,
     orders,
     register,
+    reset_password,
 )

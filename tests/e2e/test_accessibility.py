@@ -20,7 +20,15 @@ from tests.e2e.test_shop import (
 )
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-VISITOR_PAGES = ["/", "/login", "/register", "/cart", "/no-such-page"]
+VISITOR_PAGES = [
+    "/",
+    "/login",
+    "/register",
+    "/cart",
+    "/reset-password",
+    "/reset-password?token=from-a-mail",
+    "/no-such-page",
+]
 SHOPPER_PAGES = ["/orders", "/cart"]
 ADMIN_PAGES = ["/admin", "/admin/products", "/admin/orders", "/admin/users"]
 PHONE = {"width": 390, "height": 844}
