@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import reflex as rx
+from reflex.istate.data import RouterData, SessionData
 from sqlmodel import select
 
 from oms_app.core.db import session_scope
@@ -22,7 +23,7 @@ from oms_app.models.user import User, UserCreate
 from oms_app.pages.login import LoginState
 from oms_app.pages.register import RegisterState
 from oms_app.pages.reset_password import LINK_SENT, ResetPasswordState
-from oms_app.services import auth, one_time_tokens
+from oms_app.services import auth, one_time_tokens, password_reset
 from oms_app.services.password_reset import LINK_LIFETIME
 from oms_app.state.form import MAX_FIELD_CHARS, form_text
 from oms_app.state.session import SessionState
@@ -181,3 +182,15 @@ def test_a_bad_token_shows_the_dead_link_message(alice: dict, token: str) -> Non
     form = {"new_password": "fresh-pass-123", "confirm_password": "fresh-pass-123"}
     state = _run(ResetPasswordState, "set_password", form, token=token)
     assert state.link_invalid
+
+
+def test_asking_too_often_is_said_plainly() -> None:
+    router = RouterData(session=SessionData(client_ip="203.0.113.9"))
+    form = {"email": "someone@example.com"}
+    for _ in range(password_reset.REQUESTS_PER_ADDRESS):
+        assert _run(ResetPasswordState, "request_link", form, router=router).link_sent
+    state = _run(ResetPasswordState, "request_link", form, router=router)
+    assert not state.link_sent
+    assert state.errors == {
+        "form": "Too many password reset requests. Please wait before trying again."
+    }
