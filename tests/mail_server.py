@@ -64,6 +64,22 @@ class MailServer:
                 self._arrived.wait(remaining)
             return list(self.messages)
 
+    def wait_for_mail_to(self, address: str, timeout: float = 30) -> EmailMessage:
+        """The first message to `address`, once it has arrived (several tests share a server)."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for message in self.messages:
+                    if message["To"] == address:
+                        return message
+                remaining = deadline - time.monotonic()
+                assert remaining > 0, f"no message to {address} arrived"
+                self._arrived.wait(remaining)
+
+    def sent_to(self, address: str) -> list[EmailMessage]:
+        with self._arrived:
+            return [message for message in self.messages if message["To"] == address]
+
     # aiosmtpd's handler hooks
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
         await asyncio.get_running_loop().run_in_executor(None, self._gate.wait, 60)

@@ -16,4 +16,5 @@ from oms_app.pages import (  # noqa: F401
     orders,
     product,
     register,
+    reset_password,
 )

@@ -12,16 +12,16 @@ from oms_app.components.templates import page
 from oms_app.core.errors import DomainError, NotAuthenticated
 from oms_app.models.user import UserLogin
 from oms_app.services import auth
-from oms_app.state.form import FormState
+from oms_app.state.form import FormState, form_text
 from oms_app.state.redirects import safe_next
 from oms_app.state.session import SessionState
 
 
-def _credentials(form: dict[str, str]) -> UserLogin:
+def _credentials(form: object) -> UserLogin:
     """The form's email and password; input no account could match gets the service's answer."""
     try:
         return UserLogin.model_validate(
-            {"email": str(form.get("email", "")), "password": str(form.get("password", ""))}
+            {"email": form_text(form, "email"), "password": form_text(form, "password")}
         )
     except ValidationError:
         raise NotAuthenticated(auth.BAD_CREDENTIALS) from None
@@ -93,6 +93,7 @@ def login() -> rx.Component:
             auto_complete="current-password",
             required=True,
         ),
+        rx.link("Forgot password?", href=routes.RESET_PASSWORD, underline="always", size="2"),
         inline_error(LoginState.error, id="login-error"),
         rx.button("Log in", type="submit", size="3", loading=LoginState.submitting),
         rx.text(

@@ -12,7 +12,7 @@ from oms_app.core.errors import Conflict, DomainError
 from oms_app.models.user import UserCreate
 from oms_app.pages.login import auth_card
 from oms_app.services import activity, auth
-from oms_app.state.form import FormState
+from oms_app.state.form import FormState, form_text
 from oms_app.state.session import SessionState
 
 FIELDS = ("name", "email", "password")
@@ -21,7 +21,7 @@ FIELDS = ("name", "email", "password")
 class RegisterState(FormState, rx.State):
     @rx.event
     async def submit(self, form: dict[str, str]):
-        data = self._parse(UserCreate, {key: str(form.get(key, "")) for key in FIELDS})
+        data = self._parse(UserCreate, {key: form_text(form, key) for key in FIELDS})
         if data is None:
             return
         self.submitting = True

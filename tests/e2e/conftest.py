@@ -20,6 +20,7 @@ import psutil
 import psycopg
 import pytest
 
+from tests.mail_server import MailServer
 from tests.support import PG_SERVER_URL, REDIS_SERVER_URL, fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,8 +115,16 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_process():
-    base_url, process, log = start_server("e2e")
+def mail_server():
+    """The SMTP server the suite's app sends its mail to (password reset links)."""
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_process(mail_server: MailServer):
+    base_url, process, log = start_server("e2e", {"SMTP_URL": mail_server.url()})
     yield base_url, process, log
     stop_server(process)
 

@@ -30,6 +30,8 @@ VISITOR_PAGES = [
     "/login",
     "/register",
     "/cart",
+    "/reset-password",
+    "/reset-password?token=from-a-mail",
     "/no-such-page",
 ]
 SHOPPER_PAGES = ["/orders", "/cart"]
