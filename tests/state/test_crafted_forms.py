@@ -90,7 +90,7 @@ def test_form_text_reads_only_strings_of_mappings() -> None:
     assert form_text(["email", "a@b.c"], "email") == ""
     assert form_text(None, "email") == ""
     assert form_text({}, "email") == ""
-    assert len(form_text({"name": "n" * 10_000}, "name")) == MAX_FIELD_CHARS
+    assert len(form_text({"name": "n" * (MAX_FIELD_CHARS + 10)}, "name")) == MAX_FIELD_CHARS
 
 
 @pytest.mark.parametrize("form", CRAFTED, ids=range(len(CRAFTED)))
