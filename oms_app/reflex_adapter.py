@@ -111,11 +111,24 @@ def on_change(watched: rx.Var[Any], event: EventType) -> rx.Component:
     return _OnChange.create(watched=watched, on_change=event)
 
 
+class _UnwrappedRecord(logging.LogRecord):
+    """A Reflex record whose console print options always include `soft_wrap`.
+
+    A property rather than an attribute: the record factory runs before `Logger.makeRecord`
+    adds a call's `extra=`, and makeRecord refuses (KeyError) an extra key the record already
+    holds in its `__dict__`, which Reflex's deprecation warnings pass as `rich_kwargs`. The
+    property leaves `__dict__` free for them and merges their options in."""
+
+    @property
+    def rich_kwargs(self) -> dict[str, object]:
+        return {**self.__dict__.get("rich_kwargs", {}), "soft_wrap": True}
+
+
 def unwrapped(record: logging.LogRecord) -> None:
     """Reflex's console handler wraps long lines at the console's width, so a wrapped line
     could start with whatever a client sent; `rich_kwargs` are its per-record print options."""
     if record.name == "reflex" or record.name.startswith(("reflex.", "reflex_")):
-        record.rich_kwargs = {"soft_wrap": True}
+        record.__class__ = _UnwrappedRecord
 
 
 def event_failed(exception: Exception) -> EventSpec:

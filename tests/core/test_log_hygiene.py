@@ -57,3 +57,22 @@ def test_reflex_console_is_told_not_to_wrap_its_records(clean_logging) -> None:
         "oms", logging.INFO, "f", 1, "y", None, None
     )
     assert not hasattr(ours, "rich_kwargs")
+
+
+def test_reflex_records_may_still_pass_their_own_print_options(clean_logging) -> None:
+    """Reflex's deprecation warnings pass `rich_kwargs` in `extra=`; that must neither raise
+    (it would fail the event handler that touched a deprecated API) nor turn wrapping back on."""
+    logger, stream = clean_logging
+    record = logger.makeRecord(
+        logger.name,
+        logging.WARNING,
+        __file__,
+        1,
+        "old API",
+        None,
+        None,
+        extra={"rich_kwargs": {"markup": False}},
+    )
+    assert record.rich_kwargs == {"markup": False, "soft_wrap": True}
+    logger.warning("deprecated", extra={"kind": "deprecation", "rich_kwargs": {}})
+    assert "deprecated" in stream.getvalue()
