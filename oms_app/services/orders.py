@@ -32,7 +32,7 @@ from oms_app.models.order import (
 from oms_app.models.order_filters import MyOrderFilters, OrderFilters
 from oms_app.models.product import Product
 from oms_app.models.user import User
-from oms_app.services import live, order_queries, products
+from oms_app.services import live, order_queries, products, webhook_outbox
 from oms_app.services.order_views import customer_of, public, shape
 from oms_app.services.permissions import require_admin, require_self_or_admin
 
@@ -102,10 +102,12 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             event = OrderEvent(order_id=order.id, to_status=OrderStatus.PENDING, actor_id=actor.id)
             session.add_all([*items, event])
             session.flush()
+            webhook_outbox.order_created(session, order, items, event, actor)
             # Stock last: each product's row lock is held only from here to the commit, which
             # is what bounds throughput when everyone buys the same product.
             for product_id in sorted(wanted):
                 _take_stock(session, product_id, wanted[product_id])
+            webhook_outbox.stock_taken(session, wanted)
             placed = public(order, items, customer=customer_of(actor))
     except IntegrityError:
         if idempotency_key is None:
@@ -251,6 +253,7 @@ def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderP
         session.flush()
         session.refresh(order)
         result = shape(session, [order], history=True, notes=actor.is_admin)[0]
+        webhook_outbox.order_status_changed(session, order, current)
     if restocked:
         products.invalidate(restocked)
     _announce(result)
