@@ -9,4 +9,5 @@ ADMIN = "/admin"
 ADMIN_PRODUCTS = "/admin/products"
 ADMIN_ORDERS = "/admin/orders"
 ADMIN_USERS = "/admin/users"
+ADMIN_INTEGRATIONS = "/admin/integrations"
 RESET_PASSWORD = "/reset-password"  # noqa: S105 - a page route, not a password
