@@ -26,7 +26,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlunsplit
 
 import httpx
@@ -149,9 +149,14 @@ def claim_due(engine: Engine, limit: int, lease_seconds: float) -> list[Claimed]
         ]
 
 
+def aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> tuple[str, ...]:
     expires = endpoint.previous_secret_expires_at
-    if endpoint.previous_secret and expires is not None and expires > now:
+    if endpoint.previous_secret and expires is not None and aware(expires) > now:
         return (endpoint.secret, endpoint.previous_secret)
     return (endpoint.secret,)
 

@@ -33,7 +33,7 @@ from oms_app.models.webhook import (
     WebhookSubscription,
     WebhookWithSecret,
 )
-from oms_app.services import webhook_outbox, webhook_targets
+from oms_app.services import webhook_outbox, webhook_sender, webhook_targets
 from oms_app.services.permissions import require_admin
 
 # After a rotation the old secret keeps signing this long, so receivers can switch at leisure.
@@ -213,7 +213,8 @@ def retry_delivery(actor: User, endpoint_id: int, delivery_id: int) -> DeliveryP
         if not endpoint.active:
             raise Conflict("This webhook is disabled; create a new one to send to it again")
         if delivery.status == DeliveryStatus.PENDING:
-            if delivery.claim_token is not None and delivery.next_attempt_at > utcnow():
+            leased = webhook_sender.aware(delivery.next_attempt_at) > utcnow()
+            if delivery.claim_token is not None and leased:
                 raise Conflict("This delivery is being sent right now")
             if delivery.attempt_count == 0:
                 raise Conflict("This delivery is already waiting to be sent")
