@@ -16,13 +16,21 @@ WebhookId = Annotated[int, Path(ge=1, le=MAX_INT32)]
 DeliveryId = Annotated[int, Path(ge=1, le=MAX_INT32)]
 
 
+# The collection answers with and without the trailing slash (other collections have one).
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookWithSecret)
+@router.post(
+    "/",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookWithSecret,
+    include_in_schema=False,
+)
 def create_webhook(user: CurrentUser, data: WebhookCreate) -> WebhookWithSecret:
     """The answer shows the signing secret (`whsec_…`) once; it is never shown again."""
     return webhooks.create_webhook(user, data)
 
 
 @router.get("", response_model=Page[WebhookPublic])
+@router.get("/", response_model=Page[WebhookPublic], include_in_schema=False)
 def list_webhooks(user: CurrentUser, query: Annotated[PageParams, Query()]) -> Page[WebhookPublic]:
     return webhooks.list_webhooks(user, query)
 
