@@ -3,7 +3,6 @@ answers as the test scripts it, and senders run on their own threads and event l
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
 import time
@@ -109,9 +108,9 @@ def receiving() -> Iterator[Receiver]:
 
 @contextlib.contextmanager
 def running_sender(**overrides: object) -> Iterator[object]:
-    """A webhook sender on its own thread and event loop, as a worker runs one."""
+    """A webhook sender on its own thread and event loop, as every worker runs one."""
     from oms_app.core.config import get_settings
-    from oms_app.services.webhook_sender import Sender
+    from oms_app.services.webhook_sender import Sender, SenderThread
 
     engine = overrides.pop("engine", None)
     settings = get_settings().model_copy(
@@ -121,27 +120,11 @@ def running_sender(**overrides: object) -> Iterator[object]:
             **overrides,
         }
     )
-    sender = Sender(engine=engine, settings=settings)  # type: ignore[arg-type]
-    loop = asyncio.new_event_loop()
-    task: list[asyncio.Task[None]] = []
-    started = threading.Event()
-
-    def main() -> None:
-        asyncio.set_event_loop(loop)
-        task.append(loop.create_task(sender.run()))
-        started.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            loop.run_until_complete(task[0])
-
-    thread = threading.Thread(target=main, daemon=True)
-    thread.start()
-    started.wait(5)
+    runner = SenderThread(Sender(engine=engine, settings=settings)).start()  # type: ignore[arg-type]
     try:
-        yield sender
+        yield runner.sender
     finally:
-        loop.call_soon_threadsafe(task[0].cancel)
-        thread.join(10)
-        loop.close()
+        runner.stop()
 
 
 def eventually(check: Callable[[], object], timeout: float = 20, interval: float = 0.05) -> object:

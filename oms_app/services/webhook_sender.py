@@ -23,6 +23,7 @@ import ipaddress
 import logging
 import random
 import secrets
+import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -164,6 +165,18 @@ def _signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> tuple[str, ...
 def record(engine: Engine, claimed: Claimed, outcome: Outcome | None) -> DeliveryStatus | None:
     """Write the attempt and what follows from it, if the claim is still ours. `None` as the
     outcome: the endpoint was disabled meanwhile, so the delivery fails unsent."""
+    return record_many(engine, [(claimed, outcome)])[0]
+
+
+def record_many(
+    engine: Engine, results: list[tuple[Claimed, Outcome | None]]
+) -> list[DeliveryStatus | None]:
+    """`record` for a batch, in one transaction."""
+    with Session(engine) as session, session.begin():
+        return [_record(session, claimed, outcome) for claimed, outcome in results]
+
+
+def _record(session: Session, claimed: Claimed, outcome: Outcome | None) -> DeliveryStatus | None:
     now = utcnow()
     attempts = claimed.attempt_count + (0 if outcome is None else 1)
     delay = None
@@ -175,35 +188,34 @@ def record(engine: Engine, claimed: Claimed, outcome: Outcome | None) -> Deliver
         status = DeliveryStatus.PENDING
     else:
         status = DeliveryStatus.FAILED
-    with Session(engine) as session, session.begin():
-        changed = session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == claimed.delivery_id,
-                WebhookDelivery.claim_token == claimed.token,
+    changed = session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == claimed.delivery_id,
+            WebhookDelivery.claim_token == claimed.token,
+        )
+        .values(
+            status=status,
+            next_attempt_at=now + timedelta(seconds=delay or 0),
+            claim_token=None,
+            attempt_count=attempts,
+        )
+    ).rowcount
+    if not changed:  # our lease ran out and someone else took it, or it was deleted
+        return None
+    if outcome is not None:
+        session.add(
+            WebhookAttempt(
+                delivery_id=claimed.delivery_id,
+                at=now,
+                response_status=outcome.response_status,
+                duration_ms=outcome.duration_ms,
+                response_excerpt=outcome.excerpt,
+                error=outcome.error,
             )
-            .values(
-                status=status,
-                next_attempt_at=now + timedelta(seconds=delay or 0),
-                claim_token=None,
-                attempt_count=attempts,
-            )
-        ).rowcount
-        if not changed:  # our lease ran out and someone else took it, or it was deleted
-            return None
-        if outcome is not None:
-            session.add(
-                WebhookAttempt(
-                    delivery_id=claimed.delivery_id,
-                    at=now,
-                    response_status=outcome.response_status,
-                    duration_ms=outcome.duration_ms,
-                    response_excerpt=outcome.excerpt,
-                    error=outcome.error,
-                )
-            )
-            if outcome.response_status == GONE:
-                _disable(session, claimed.endpoint_id, "The receiver answered 410 Gone")
+        )
+        if outcome.response_status == GONE:
+            _disable(session, claimed.endpoint_id, "The receiver answered 410 Gone")
     return status
 
 
@@ -247,21 +259,34 @@ def _host_header(target: webhook_targets.Target) -> str:
     return host if target.port == default else f"{host}:{target.port}"
 
 
-async def send(
-    client: httpx.AsyncClient, claimed: Claimed, timeout: float, allow_private: bool = False
-) -> Outcome:
-    """One signed POST; what came of it. Never raises for anything the receiver does."""
+async def resolve(
+    url: str, allow_private: bool, timeout: float
+) -> webhook_targets.Target | Outcome:
+    """Where to send `url`, checked; or the outcome of not sending (refused, or unresolved)."""
     started = time.monotonic()
-
-    def elapsed() -> int:
-        return int((time.monotonic() - started) * 1000)
-
     try:
-        target = await asyncio.to_thread(webhook_targets.resolve, claimed.url, allow_private)
+        return await asyncio.wait_for(
+            asyncio.to_thread(webhook_targets.resolve, url, allow_private), timeout
+        )
+    except TimeoutError:
+        error = "The host name could not be resolved in time"
+        return Outcome(None, _since(started), error=error, retryable=True)
     except webhook_targets.UnresolvedHost as exc:
-        return Outcome(None, elapsed(), error=exc.message[:200], retryable=True)
+        return Outcome(None, _since(started), error=exc.message[:200], retryable=True)
     except webhook_targets.RefusedTarget as exc:
-        return Outcome(None, elapsed(), error=exc.message[:200])
+        return Outcome(None, _since(started), error=exc.message[:200])
+
+
+def _since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+async def post(
+    client: httpx.AsyncClient, claimed: Claimed, target: webhook_targets.Target, timeout: float
+) -> Outcome:
+    """One signed POST to a checked address; what came of it. Never raises for anything the
+    receiver does."""
+    started = time.monotonic()
     timestamp = int(time.time())
     signature = " ".join(
         sign(secret, claimed.event_id, timestamp, claimed.body) for secret in claimed.secrets
@@ -290,12 +315,13 @@ async def send(
             finally:
                 await response.aclose()
     except (TimeoutError, httpx.TimeoutException):
-        return Outcome(None, elapsed(), error=f"No answer within {timeout:g} s", retryable=True)
+        error = f"No answer within {timeout:g} s"
+        return Outcome(None, _since(started), error=error, retryable=True)
     except httpx.HTTPError as exc:
-        return Outcome(None, elapsed(), error=_describe(exc), retryable=True)
+        return Outcome(None, _since(started), error=_describe(exc), retryable=True)
     code = response.status_code
     return Outcome(
-        code, elapsed(), excerpt=excerpt, retryable=code >= 500 or code in RETRY_STATUSES
+        code, _since(started), excerpt=excerpt, retryable=code >= 500 or code in RETRY_STATUSES
     )
 
 
@@ -315,14 +341,23 @@ def _describe(exc: httpx.HTTPError) -> str:
     return f"The request failed ({type(exc).__name__})"
 
 
+# After a wake-up, wait this long for more commits, so one claim and one write serve several.
+COALESCE_SECONDS = 0.05
+
+
 class Sender:
-    """Claims and sends until cancelled. One per worker; any number may share one outbox."""
+    """Claims and sends until cancelled. One per worker; any number may share one outbox.
+
+    Work goes in batches: one transaction claims what is due (up to the free concurrency), each
+    endpoint's address is resolved once, the batch is sent concurrently, and one transaction
+    records every outcome."""
 
     def __init__(self, engine: Engine | None = None, settings: Settings | None = None) -> None:
         self._engine = engine
         self._settings = settings or get_settings()
         self._wake = asyncio.Event()
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self._batches: set[asyncio.Task[None]] = set()
+        self._sending = 0  # deliveries in the batches under way
 
     @property
     def engine(self) -> Engine:
@@ -347,16 +382,16 @@ class Sender:
                 await self._loop_forever(client)
             finally:
                 webhook_outbox.forget(self.wake_soon)
-                for task in list(self._in_flight):
+                for task in list(self._batches):
                     task.cancel()
-                await asyncio.gather(*self._in_flight, return_exceptions=True)
+                await asyncio.gather(*self._batches, return_exceptions=True)
 
     async def _loop_forever(self, client: httpx.AsyncClient) -> None:
         settings = self._settings
         failing = False
         while True:
             self._wake.clear()
-            free = settings.webhook_concurrency - len(self._in_flight)
+            free = settings.webhook_concurrency - self._sending
             if free > 0:
                 try:
                     claimed = await asyncio.to_thread(
@@ -369,50 +404,114 @@ class Sender:
                         log.warning("webhook sender cannot claim deliveries", exc_info=True)
                     failing = True
                     claimed = []
-                for item in claimed:
-                    task = asyncio.create_task(self._deliver(client, item))
-                    self._in_flight.add(task)
+                if claimed:
+                    self._sending += len(claimed)
+                    task = asyncio.create_task(self._deliver(client, claimed))
+                    self._batches.add(task)
                     task.add_done_callback(self._finished)
                 if claimed and len(claimed) == free:
                     continue  # more may be due; the next turn waits if no slot is free
+            woken = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), settings.webhook_poll_seconds)
+                woken = True
+            if woken:
+                await asyncio.sleep(COALESCE_SECONDS)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
-        self._in_flight.discard(task)
+        self._batches.discard(task)
         self._wake.set()
         if not task.cancelled() and task.exception() is not None:
             log.error("webhook delivery crashed", exc_info=task.exception())
 
-    async def _deliver(self, client: httpx.AsyncClient, claimed: Claimed) -> None:
-        outcome = None
-        if claimed.active:
-            settings = self._settings
-            outcome = await send(
-                client,
-                claimed,
-                settings.webhook_timeout_seconds,
-                settings.webhook_allow_private_targets,
+    async def _deliver(self, client: httpx.AsyncClient, batch: list[Claimed]) -> None:
+        settings = self._settings
+        try:
+            active = [c for c in batch if c.active]
+            urls = sorted({c.url for c in active})
+            resolved = await asyncio.gather(
+                *(
+                    resolve(
+                        url,
+                        settings.webhook_allow_private_targets,
+                        settings.webhook_timeout_seconds,
+                    )
+                    for url in urls
+                )
             )
-        status = await asyncio.to_thread(record, self.engine, claimed, outcome)
-        log.info(
-            "webhook delivery attempted",
-            extra={
-                "delivery_id": claimed.delivery_id,
-                "event_id": claimed.event_id,
-                "response_status": outcome.response_status if outcome else None,
-                "outcome": status.value if status else "lost-claim",
-            },
-        )
+            targets = dict(zip(urls, resolved, strict=True))
+
+            async def attempt(claimed: Claimed) -> Outcome | None:
+                if not claimed.active:
+                    return None  # disabled meanwhile: fails unsent
+                target = targets[claimed.url]
+                if isinstance(target, Outcome):
+                    return target
+                return await post(client, claimed, target, settings.webhook_timeout_seconds)
+
+            outcomes = await asyncio.gather(*(attempt(c) for c in batch))
+            results = list(zip(batch, outcomes, strict=True))
+            statuses = await asyncio.to_thread(record_many, self.engine, results)
+        finally:
+            self._sending -= len(batch)
+        for (claimed, outcome), status in zip(results, statuses, strict=True):
+            failed = outcome is None or not outcome.succeeded
+            log.log(
+                logging.INFO if failed else logging.DEBUG,
+                "webhook delivery attempted",
+                extra={
+                    "delivery_id": claimed.delivery_id,
+                    "event_id": claimed.event_id,
+                    "response_status": outcome.response_status if outcome else None,
+                    "outcome": status.value if status else "lost-claim",
+                },
+            )
+
+
+class SenderThread:
+    """A sender on its own thread and event loop, so the app's loop (pages, the API, live
+    pushes) never queues behind deliveries, nor they behind it."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+        self._loop = asyncio.new_event_loop()
+        self._task: asyncio.Task[None] | None = None
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="webhook-sender", daemon=True)
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._task = self._loop.create_task(self.sender.run())
+        self._started.set()
+        try:
+            self._loop.run_until_complete(self._task)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("the webhook sender stopped")
+        finally:
+            self._loop.close()
+
+    def start(self) -> SenderThread:
+        self._thread.start()
+        self._started.wait(10)
+        return self
+
+    def stop(self, timeout: float = 10) -> None:
+        """Cancel the sender and wait for its thread; what it had claimed is sent again by
+        whichever sender finds it once the lease has run out."""
+        task = self._task
+        if task is not None and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                self._loop.call_soon_threadsafe(task.cancel)
+        self._thread.join(timeout)
 
 
 @contextlib.asynccontextmanager
 async def webhook_sender() -> AsyncIterator[None]:
     """Lifespan task: this worker sends webhooks while the app runs."""
-    task = asyncio.create_task(Sender().run())
+    runner = SenderThread(Sender()).start()
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await asyncio.to_thread(runner.stop)
