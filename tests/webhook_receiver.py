@@ -37,6 +37,13 @@ class Answer:
     hold: threading.Event | None = None  # answer only once this is set
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog (5) drops a burst of connections, which then wait a second for
+    # TCP to try again: a sender working in batches opens many at once.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class Receiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
@@ -73,8 +80,7 @@ class Receiver:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

@@ -72,12 +72,20 @@ def enqueue(session: Session, event_type: EventType, data: dict[str, Any]) -> st
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    session.execute(
-        insert(WebhookEvent).values(id=event_id, type=event_type.value, body=body, created_at=now)
+    event = insert(WebhookEvent).values(
+        id=event_id, type=event_type.value, body=body, created_at=now
     )
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # One round trip: the event is written by a CTE the deliveries' INSERT selects from.
+        written = event.returning(WebhookEvent.id).cte("written_event")
+        source = select(written.c.id).scalar_subquery()
+    else:
+        session.execute(event)
+        source = literal(event_id)
     subscribers = (
         select(
-            literal(event_id),
+            source,
             WebhookEndpoint.id,
             literal(DeliveryStatus.PENDING.value),
             literal(now),
@@ -90,12 +98,13 @@ def enqueue(session: Session, event_type: EventType, data: dict[str, Any]) -> st
             WebhookEndpoint.active.is_(True),
         )
     )
-    session.execute(
-        insert(WebhookDelivery).from_select(
-            ["event_id", "endpoint_id", "status", "next_attempt_at", "attempt_count", "created_at"],
-            subscribers,
-        )
+    deliveries = insert(WebhookDelivery).from_select(
+        ["event_id", "endpoint_id", "status", "next_attempt_at", "attempt_count", "created_at"],
+        subscribers,
     )
+    if postgres:
+        deliveries = deliveries.add_cte(written)
+    session.execute(deliveries)
     mark_written(session)
     return event_id
 

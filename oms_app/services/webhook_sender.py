@@ -8,8 +8,9 @@ sender can take the delivery while it is being sent. The outcome is recorded onl
 is still this sender's. A sender that dies mid-send records nothing: its delivery falls due
 again when the lease runs out, and another sender sends it with the same webhook-id.
 
-Sending never blocks a request: the services only write rows; this runs beside them on the
-event loop, with database work in threads and at most WEBHOOK_CONCURRENCY sends at a time.
+Sending never blocks a request: the services only write rows, and each worker's sender runs on
+a thread and event loop of its own (the app's loop never queues behind it), with at most
+WEBHOOK_CONCURRENCY sends at a time.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlunsplit
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import DateTime, Integer, String, column, insert, update, values
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -171,16 +172,50 @@ def record(engine: Engine, claimed: Claimed, outcome: Outcome | None) -> Deliver
 def record_many(
     engine: Engine, results: list[tuple[Claimed, Outcome | None]]
 ) -> list[DeliveryStatus | None]:
-    """`record` for a batch, in one transaction."""
-    with Session(engine) as session, session.begin():
-        return [_record(session, claimed, outcome) for claimed, outcome in results]
-
-
-def _record(session: Session, claimed: Claimed, outcome: Outcome | None) -> DeliveryStatus | None:
+    """`record` for a batch, in one transaction: on PostgreSQL one UPDATE for every delivery
+    and one INSERT for every attempt, however large the batch."""
     now = utcnow()
+    planned = [
+        (claimed, outcome, *_next_step(claimed, outcome, now)) for claimed, outcome in results
+    ]
+    with Session(engine) as session, session.begin():
+        ours = _update_deliveries(session, planned)
+        attempts = [
+            {
+                "delivery_id": claimed.delivery_id,
+                "at": now,
+                "response_status": outcome.response_status,
+                "duration_ms": outcome.duration_ms,
+                "response_excerpt": outcome.excerpt,
+                "error": outcome.error,
+            }
+            for claimed, outcome, _, _, _ in planned
+            if outcome is not None and claimed.delivery_id in ours
+        ]
+        if attempts:
+            session.execute(insert(WebhookAttempt), attempts)
+        gone = {
+            claimed.endpoint_id
+            for claimed, outcome, _, _, _ in planned
+            if outcome is not None
+            and outcome.response_status == GONE
+            and claimed.delivery_id in ours
+        }
+        for endpoint_id in sorted(gone):
+            _disable(session, endpoint_id, "The receiver answered 410 Gone")
+    return [status if claimed.delivery_id in ours else None for claimed, _, status, _, _ in planned]
+
+
+Planned = tuple[Claimed, "Outcome | None", DeliveryStatus, datetime, int]
+
+
+def _next_step(
+    claimed: Claimed, outcome: Outcome | None, now: datetime
+) -> tuple[DeliveryStatus, datetime, int]:
+    """The delivery's status after this outcome, when it is next due, and its attempt count."""
     attempts = claimed.attempt_count + (0 if outcome is None else 1)
     delay = None
-    if outcome is None:
+    if outcome is None:  # the endpoint was disabled meanwhile: fails unsent
         status = DeliveryStatus.FAILED
     elif outcome.succeeded:
         status = DeliveryStatus.SUCCEEDED
@@ -188,35 +223,54 @@ def _record(session: Session, claimed: Claimed, outcome: Outcome | None) -> Deli
         status = DeliveryStatus.PENDING
     else:
         status = DeliveryStatus.FAILED
-    changed = session.execute(
+    return status, now + timedelta(seconds=delay or 0), attempts
+
+
+def _update_deliveries(session: Session, planned: list[Planned]) -> set[int]:
+    """Set each delivery's next step where the claim is still ours; the ids that were."""
+    if not planned:
+        return set()
+    if session.get_bind().dialect.name != "postgresql":  # SQLite: one statement each
+        ours: set[int] = set()
+        for claimed, _, status, due, attempts in planned:
+            changed = session.execute(
+                update(WebhookDelivery)
+                .where(
+                    WebhookDelivery.id == claimed.delivery_id,
+                    WebhookDelivery.claim_token == claimed.token,
+                )
+                .values(
+                    status=status, next_attempt_at=due, claim_token=None, attempt_count=attempts
+                )
+            ).rowcount
+            if changed:
+                ours.add(claimed.delivery_id)
+        return ours
+    steps = values(
+        column("id", Integer),
+        column("token", String),
+        column("status", String),
+        column("due", DateTime(timezone=True)),
+        column("attempts", Integer),
+        name="steps",
+    ).data(
+        [
+            (claimed.delivery_id, claimed.token, status.value, due, attempts)
+            for claimed, _, status, due, attempts in planned
+        ]
+    )
+    rows = session.execute(
         update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == claimed.delivery_id,
-            WebhookDelivery.claim_token == claimed.token,
-        )
+        .where(WebhookDelivery.id == steps.c.id, WebhookDelivery.claim_token == steps.c.token)
         .values(
-            status=status,
-            next_attempt_at=now + timedelta(seconds=delay or 0),
+            status=steps.c.status,
+            next_attempt_at=steps.c.due,
             claim_token=None,
-            attempt_count=attempts,
+            attempt_count=steps.c.attempts,
         )
-    ).rowcount
-    if not changed:  # our lease ran out and someone else took it, or it was deleted
-        return None
-    if outcome is not None:
-        session.add(
-            WebhookAttempt(
-                delivery_id=claimed.delivery_id,
-                at=now,
-                response_status=outcome.response_status,
-                duration_ms=outcome.duration_ms,
-                response_excerpt=outcome.excerpt,
-                error=outcome.error,
-            )
-        )
-        if outcome.response_status == GONE:
-            _disable(session, claimed.endpoint_id, "The receiver answered 410 Gone")
-    return status
+        .returning(WebhookDelivery.id)
+    )
+    return set(rows.scalars())
 
 
 def _disable(session: Session, endpoint_id: int, reason: str) -> None:
@@ -342,7 +396,7 @@ def _describe(exc: httpx.HTTPError) -> str:
 
 
 # After a wake-up, wait this long for more commits, so one claim and one write serve several.
-COALESCE_SECONDS = 0.05
+COALESCE_SECONDS = 0.1
 
 
 class Sender:
