@@ -153,12 +153,13 @@ def main() -> None:
                         f"{server.base}/api/v1/webhooks",
                         json={"url": receiver.url, "events": EVENTS},
                         headers=admin,
+                        timeout=120,  # the server may still be working off the last run
                     )
                     created.raise_for_status()
                     hook_id = created.json()["id"]
                 if mode == "none" and hook_id is not None:
                     httpx.delete(
-                        f"{server.base}/api/v1/webhooks/{hook_id}", headers=admin
+                        f"{server.base}/api/v1/webhooks/{hook_id}", headers=admin, timeout=120
                     ).raise_for_status()
                     hook_id = None
                 for name, env in scenarios.items():
