@@ -105,9 +105,8 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             webhook_outbox.order_created(session, order, items, event, actor)
             # Stock last: each product's row lock is held only from here to the commit, which
             # is what bounds throughput when everyone buys the same product.
-            for product_id in sorted(wanted):
-                _take_stock(session, product_id, wanted[product_id])
-            webhook_outbox.stock_taken(session, wanted)
+            left = {pid: _take_stock(session, pid, wanted[pid]) for pid in sorted(wanted)}
+            webhook_outbox.stock_taken(session, left)
             placed = public(order, items, customer=customer_of(actor))
     except IntegrityError:
         if idempotency_key is None:
@@ -144,8 +143,9 @@ def _price_lines(session: Session, wanted: dict[int, int]) -> dict[int, tuple[st
     return {product_id: found[product_id] for product_id in sorted(wanted)}
 
 
-def _take_stock(session: Session, product_id: int, quantity: int) -> None:
-    taken = session.execute(
+def _take_stock(session: Session, product_id: int, quantity: int) -> int:
+    """Take `quantity` of a product's stock; what is left (read by the same statement)."""
+    left = session.execute(
         update(Product)
         .where(
             Product.id == product_id,
@@ -153,9 +153,10 @@ def _take_stock(session: Session, product_id: int, quantity: int) -> None:
             Product.stock >= quantity,
         )
         .values(stock=Product.stock - quantity, updated_at=utcnow())
-    ).rowcount
-    if taken:
-        return
+        .returning(Product.stock)
+    ).scalar_one_or_none()
+    if left is not None:
+        return left
     product = session.get(Product, product_id)
     if product is None or product.is_deleted:
         raise NotFound(f"Product {product_id} not found")

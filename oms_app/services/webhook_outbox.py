@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import event, insert, literal, select
@@ -152,17 +152,16 @@ def order_status_changed(session: Session, order: Order, previous: OrderStatus) 
         enqueue(session, event_type, data)
 
 
-def stock_taken(session: Session, product_ids: Iterable[int]) -> None:
-    """After an order took stock: product.stock_low for each product now at or below the
-    low-stock threshold."""
-    if EventType.PRODUCT_STOCK_LOW not in subscribed(session):
+def stock_taken(session: Session, left: dict[int, int]) -> None:
+    """After an order took stock (`left`: each product's stock now, as the taking statement
+    returned it): product.stock_low for each product at or below the low-stock threshold.
+    Nothing is read unless a product is low, since the product rows stay locked until the
+    commit and every statement here would hold up the next order for them."""
+    low = sorted(pid for pid, stock in left.items() if stock <= LOW_STOCK_THRESHOLD)
+    if not low or EventType.PRODUCT_STOCK_LOW not in subscribed(session):
         return
-    low = session.execute(
-        select(Product)
-        .where(Product.id.in_(list(product_ids)), Product.stock <= LOW_STOCK_THRESHOLD)
-        .order_by(Product.id)
-    ).scalars()
-    for product in low:
+    products = session.execute(select(Product).where(Product.id.in_(low)).order_by(Product.id))
+    for product in products.scalars():
         data = {"product": ProductPublic.model_validate(product).model_dump(mode="json")}
         enqueue(session, EventType.PRODUCT_STOCK_LOW, data)
 
