@@ -18,6 +18,7 @@ from oms_app.core.cors import add_cors
 from oms_app.core.logging import clean_records, configure_logging
 from oms_app.core.uploads import upload_dir
 from oms_app.services.bootstrap import prepare_database
+from oms_app.services.webhook_sender import webhook_sender
 from oms_app.state.live import live_push
 
 reflex_adapter.install_cors(add_cors)
@@ -47,3 +48,4 @@ app = rx.App(
 add_pages(app)
 app.register_lifespan_task(on_start)
 app.register_lifespan_task(live_push)
+app.register_lifespan_task(webhook_sender)

@@ -10,7 +10,7 @@ from oms_app.api.errors import install_error_handlers
 from oms_app.api.hardening import install_hardening
 from oms_app.api.middleware import install_request_context
 from oms_app.api.responses import ERROR_RESPONSES
-from oms_app.api.routes import categories, health, orders, products, users
+from oms_app.api.routes import categories, health, orders, products, users, webhooks
 
 API_PREFIX = "/api"
 
@@ -33,6 +33,7 @@ def create_api() -> FastAPI:
     v1.include_router(products.router)
     v1.include_router(categories.router)
     v1.include_router(orders.router)
+    v1.include_router(webhooks.router)
     api.include_router(v1)
     api.include_router(health.router, prefix=API_PREFIX)
     install_error_handlers(api)

@@ -15,6 +15,7 @@ SECTIONS = (
     ("Categories", routes.ADMIN_CATEGORIES, "tags"),
     ("Orders", routes.ADMIN_ORDERS, "receipt"),
     ("Users", routes.ADMIN_USERS, "users"),
+    ("Integrations", routes.ADMIN_INTEGRATIONS, "plug"),
 )
 # The row-actions column stays in view on a narrow screen while the others scroll beneath it.
 STICKY_END = {

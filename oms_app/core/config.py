@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     mail_from: str = "OMS <no-reply@localhost>"
     public_url: str | None = None
+    # Webhooks: private targets (loopback, LAN, link-local, cloud metadata) are refused unless
+    # allowed, since an admin's URL would otherwise let the server probe its own network.
+    webhook_allow_private_targets: bool = False
+    webhook_timeout_seconds: float = Field(10, gt=0, le=60)
+    # How long a sender holds a claimed delivery; a dead sender's claims fall due after it.
+    webhook_lease_seconds: float = Field(60, gt=0, le=3600)
+    # Senders wake at once for changes made in their own process and check for others' this often.
+    webhook_poll_seconds: float = Field(2, gt=0, le=300)
+    webhook_concurrency: int = Field(16, ge=1, le=100)
     # Reflex's own: where browsers open the state websocket, when not on this origin.
     reflex_api_url: str | None = None
 
@@ -134,6 +143,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WORKERS > 1 needs REDIS_URL: without Redis each worker would keep its own "
                 "copy of every browser session"
+            )
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError(
+                "WEBHOOK_LEASE_SECONDS must be longer than WEBHOOK_TIMEOUT_SECONDS, or a slow "
+                "delivery could be sent twice at once"
             )
         if (self.admin_email is None) != (self.admin_password is None):
             raise ValueError("ADMIN_EMAIL and ADMIN_PASSWORD must be set together")

@@ -5,6 +5,13 @@ from oms_app.models.one_time_token import OneTimeToken
 from oms_app.models.order import Order, OrderEvent, OrderItem, OrderStatus
 from oms_app.models.product import Product
 from oms_app.models.user import AuthSession, RefreshToken, Role, User
+from oms_app.models.webhook import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookSubscription,
+)
 
 __all__ = [
     "AuthSession",
@@ -18,4 +25,9 @@ __all__ = [
     "RefreshToken",
     "Role",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

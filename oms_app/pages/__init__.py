@@ -5,6 +5,7 @@ from oms_app.pages import (  # noqa: F401
     admin_categories,
     admin_customer,
     admin_dashboard,
+    admin_integrations,
     admin_orders,
     admin_products,
     admin_users,

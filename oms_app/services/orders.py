@@ -32,7 +32,7 @@ from oms_app.models.order import (
 from oms_app.models.order_filters import MyOrderFilters, OrderFilters
 from oms_app.models.product import Product
 from oms_app.models.user import User
-from oms_app.services import live, order_queries, products
+from oms_app.services import live, order_queries, products, webhook_outbox
 from oms_app.services.order_views import customer_of, public, shape
 from oms_app.services.permissions import require_admin, require_self_or_admin
 
@@ -102,10 +102,11 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             event = OrderEvent(order_id=order.id, to_status=OrderStatus.PENDING, actor_id=actor.id)
             session.add_all([*items, event])
             session.flush()
+            webhook_outbox.order_created(session, order, items, event, actor)
             # Stock last: each product's row lock is held only from here to the commit, which
             # is what bounds throughput when everyone buys the same product.
-            for product_id in sorted(wanted):
-                _take_stock(session, product_id, wanted[product_id])
+            left = {pid: _take_stock(session, pid, wanted[pid]) for pid in sorted(wanted)}
+            webhook_outbox.stock_taken(session, left)
             placed = public(order, items, customer=customer_of(actor))
     except IntegrityError:
         if idempotency_key is None:
@@ -142,8 +143,9 @@ def _price_lines(session: Session, wanted: dict[int, int]) -> dict[int, tuple[st
     return {product_id: found[product_id] for product_id in sorted(wanted)}
 
 
-def _take_stock(session: Session, product_id: int, quantity: int) -> None:
-    taken = session.execute(
+def _take_stock(session: Session, product_id: int, quantity: int) -> int:
+    """Take `quantity` of a product's stock; what is left (read by the same statement)."""
+    left = session.execute(
         update(Product)
         .where(
             Product.id == product_id,
@@ -151,9 +153,10 @@ def _take_stock(session: Session, product_id: int, quantity: int) -> None:
             Product.stock >= quantity,
         )
         .values(stock=Product.stock - quantity, updated_at=utcnow())
-    ).rowcount
-    if taken:
-        return
+        .returning(Product.stock)
+    ).scalar_one_or_none()
+    if left is not None:
+        return left
     product = session.get(Product, product_id)
     if product is None or product.is_deleted:
         raise NotFound(f"Product {product_id} not found")
@@ -251,6 +254,7 @@ def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderP
         session.flush()
         session.refresh(order)
         result = shape(session, [order], history=True, notes=actor.is_admin)[0]
+        webhook_outbox.order_status_changed(session, order, current)
     if restocked:
         products.invalidate(restocked)
     _announce(result)

@@ -83,6 +83,8 @@ def start_server(name: str, extra_env: dict[str, str] | None = None):
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
         "DEMO_DATA": "1",
         "BCRYPT_ROUNDS": "4",
+        # The webhook tests' receivers listen on 127.0.0.1.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1",
         **(extra_env or {}),
     }
     import redis

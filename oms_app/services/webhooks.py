@@ -1,0 +1,239 @@
+"""Webhook endpoints: who may manage them, and every change to them.
+
+Each change (create, delete, rotate the secret, retry a delivery) is one function here, which
+checks the actor first: whatever route or page asks, the rule is the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, select
+
+from oms_app.core.db import session_scope
+from oms_app.core.errors import Conflict, NotFound
+from oms_app.models.common import Page, PageParams, utcnow
+from oms_app.models.user import User
+from oms_app.models.webhook import (
+    AttemptPublic,
+    DeliveryPublic,
+    DeliveryStatus,
+    EventType,
+    WebhookAttempt,
+    WebhookCreate,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookPublic,
+    WebhookSubscription,
+    WebhookWithSecret,
+)
+from oms_app.services import webhook_outbox, webhook_sender, webhook_targets
+from oms_app.services.permissions import require_admin
+
+# After a rotation the old secret keeps signing this long, so receivers can switch at leisure.
+ROTATION_OVERLAP = timedelta(hours=24)
+SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _require_manager(actor: User) -> None:
+    require_admin(actor)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _events_of(session: Session, ids: list[int]) -> dict[int, list[EventType]]:
+    events: dict[int, list[EventType]] = defaultdict(list)
+    if ids:
+        rows = session.execute(
+            select(WebhookSubscription.endpoint_id, WebhookSubscription.event_type).where(
+                WebhookSubscription.endpoint_id.in_(ids)
+            )
+        )
+        for endpoint_id, event_type in rows:
+            events[endpoint_id].append(EventType(event_type))
+    order = list(EventType)
+    return {k: sorted(v, key=order.index) for k, v in events.items()}
+
+
+def _public(endpoint: WebhookEndpoint, events: list[EventType]) -> WebhookPublic:
+    return WebhookPublic(
+        id=endpoint.id,
+        url=endpoint.url,
+        events=events,
+        active=endpoint.active,
+        created_at=endpoint.created_at,
+    )
+
+
+def _load(session: Session, endpoint_id: int, lock: bool = False) -> WebhookEndpoint:
+    statement = select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
+    if lock:
+        statement = statement.with_for_update()
+    endpoint = session.exec(statement).first()
+    if endpoint is None:
+        raise NotFound("Webhook not found")
+    return endpoint
+
+
+def list_webhooks(actor: User, params: PageParams) -> Page[WebhookPublic]:
+    _require_manager(actor)
+    with session_scope() as session:
+        total = session.exec(select(func.count()).select_from(WebhookEndpoint)).one()
+        rows = session.exec(
+            select(WebhookEndpoint)
+            .order_by(WebhookEndpoint.created_at.desc(), WebhookEndpoint.id.desc())
+            .offset(params.offset)
+            .limit(params.limit)
+        ).all()
+        events = _events_of(session, [row.id for row in rows])
+        data = [_public(row, events.get(row.id, [])) for row in rows]
+    return Page.of(data, total, params)
+
+
+def get_webhook(actor: User, endpoint_id: int) -> WebhookPublic:
+    _require_manager(actor)
+    with session_scope() as session:
+        endpoint = _load(session, endpoint_id)
+        return _public(endpoint, _events_of(session, [endpoint_id]).get(endpoint_id, []))
+
+
+def list_deliveries(actor: User, endpoint_id: int, params: PageParams) -> Page[DeliveryPublic]:
+    """One endpoint's deliveries, newest first, each with every attempt (oldest first)."""
+    _require_manager(actor)
+    with session_scope() as session:
+        _load(session, endpoint_id)
+        where = WebhookDelivery.endpoint_id == endpoint_id
+        total = session.exec(select(func.count()).select_from(WebhookDelivery).where(where)).one()
+        rows = session.exec(
+            select(WebhookDelivery, WebhookEvent.type)
+            .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+            .where(where)
+            .order_by(WebhookDelivery.id.desc())
+            .offset(params.offset)
+            .limit(params.limit)
+        ).all()
+        data = _deliveries_public(session, rows)
+    return Page.of(data, total, params)
+
+
+def _deliveries_public(
+    session: Session, rows: Sequence[tuple[WebhookDelivery, str]]
+) -> list[DeliveryPublic]:
+    attempts: dict[int, list[AttemptPublic]] = defaultdict(list)
+    ids = [delivery.id for delivery, _ in rows]
+    if ids:
+        for attempt in session.exec(
+            select(WebhookAttempt)
+            .where(WebhookAttempt.delivery_id.in_(ids))
+            .order_by(WebhookAttempt.id)
+        ):
+            attempts[attempt.delivery_id].append(AttemptPublic.model_validate(attempt))
+    return [
+        DeliveryPublic(
+            id=delivery.id,
+            event_id=delivery.event_id,
+            type=EventType(event_type),
+            status=DeliveryStatus(delivery.status),
+            created_at=delivery.created_at,
+            next_attempt_at=(
+                delivery.next_attempt_at if delivery.status == DeliveryStatus.PENDING else None
+            ),
+            attempts=attempts.get(delivery.id, []),
+        )
+        for delivery, event_type in rows
+    ]
+
+
+# --- changing ------------------------------------------------------------------------------
+
+
+def create_webhook(actor: User, data: WebhookCreate) -> WebhookWithSecret:
+    """A new endpoint; the answer carries its secret, which is never shown again."""
+    _require_manager(actor)
+    webhook_targets.check(data.url)
+    with session_scope() as session:
+        endpoint = WebhookEndpoint(url=data.url, secret=new_secret())
+        session.add(endpoint)
+        session.flush()
+        session.add_all(
+            WebhookSubscription(endpoint_id=endpoint.id, event_type=event_type.value)
+            for event_type in data.events
+        )
+        session.flush()
+        public = _public(endpoint, list(data.events))
+        return WebhookWithSecret(**public.model_dump(), secret=endpoint.secret)
+
+
+def delete_webhook(actor: User, endpoint_id: int) -> None:
+    """The endpoint goes, with its subscriptions and deliveries; nothing more is sent to it."""
+    _require_manager(actor)
+    with session_scope() as session:
+        # Locked first: a sender recording an attempt for it finishes, or finds it gone.
+        _load(session, endpoint_id, lock=True)
+        session.execute(delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
+
+
+def rotate_secret(actor: User, endpoint_id: int) -> WebhookWithSecret:
+    """A new secret, shown once; the old one keeps signing beside it for ROTATION_OVERLAP."""
+    _require_manager(actor)
+    with session_scope() as session:
+        endpoint = _load(session, endpoint_id, lock=True)
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_expires_at = utcnow() + ROTATION_OVERLAP
+        endpoint.secret = new_secret()
+        session.flush()
+        public = _public(endpoint, _events_of(session, [endpoint_id]).get(endpoint_id, []))
+        return WebhookWithSecret(**public.model_dump(), secret=endpoint.secret)
+
+
+def retry_delivery(actor: User, endpoint_id: int, delivery_id: int) -> DeliveryPublic:
+    """Send a delivery again now: a failed or succeeded one once more (receivers deduplicate
+    by webhook-id), a pending one without waiting for its next scheduled attempt."""
+    _require_manager(actor)
+    with session_scope() as session:
+        endpoint = _load(session, endpoint_id)
+        delivery = session.exec(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint_id)
+            .with_for_update()
+        ).first()
+        if delivery is None:
+            raise NotFound("Delivery not found")
+        if not endpoint.active:
+            raise Conflict("This webhook is disabled; create a new one to send to it again")
+        if delivery.status == DeliveryStatus.PENDING:
+            leased = webhook_sender.aware(delivery.next_attempt_at) > utcnow()
+            if delivery.claim_token is not None and leased:
+                raise Conflict("This delivery is being sent right now")
+            if delivery.attempt_count == 0:
+                raise Conflict("This delivery is already waiting to be sent")
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id)
+            .values(status=DeliveryStatus.PENDING, next_attempt_at=utcnow(), claim_token=None)
+        )
+        webhook_outbox.mark_written(session)
+    return _one_delivery(endpoint_id, delivery_id)
+
+
+def _one_delivery(endpoint_id: int, delivery_id: int) -> DeliveryPublic:
+    with session_scope() as session:
+        row = session.exec(
+            select(WebhookDelivery, WebhookEvent.type)
+            .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint_id)
+        ).first()
+        if row is None:
+            raise NotFound("Delivery not found")
+        return _deliveries_public(session, [row])[0]

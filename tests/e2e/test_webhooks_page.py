@@ -1,0 +1,114 @@
+"""/admin/integrations' webhooks in Chromium: create one (its secret shown once), see a real
+delivery to a receiver started here, delete it through the confirm dialog; axe and a phone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.e2e.test_accessibility import PHONE, _overflow, _problems, _settled
+from tests.e2e.test_live import place_order
+from tests.e2e.test_shop import PASSWORD, api_register, api_token, log_in
+from tests.webhook_receiver import receiving
+
+PATH = "/admin/integrations"
+
+
+def _axe_problems(page: Page) -> list[str]:
+    """axe once the toasts have gone: Sonner's success toast is judged on its own, app-wide."""
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
+    return _problems(page)
+
+
+def test_create_see_a_delivery_and_delete(page: Page, base_url: str) -> None:
+    with receiving() as receiver:
+        log_in(page, base_url, ADMIN_EMAIL, password=ADMIN_PASSWORD)
+        _settled(page, base_url, PATH)
+        assert _axe_problems(page) == []
+
+        # Nothing chosen: said inline, nothing created.
+        page.get_by_label("Endpoint URL").fill(receiver.url)
+        for label in ("Order placed", "Order status changed", "Order cancelled"):
+            page.get_by_role("checkbox", name=label).click()
+        page.get_by_role("checkbox", name="Stock running low").click()
+        page.get_by_role("button", name="Create webhook").click()
+        expect(page.locator("#events-error")).to_have_text("Choose at least one event.")
+
+        page.get_by_role("checkbox", name="Order placed").click()
+        page.get_by_role("button", name="Create webhook").click()
+        secret_box = page.locator("#webhook-secret")
+        expect(secret_box).to_contain_text("whsec_")
+        secret = secret_box.inner_text().strip()
+        row = page.locator("tr", has_text=receiver.url)
+        expect(row).to_contain_text("Order placed")
+        expect(row).to_contain_text("Active")
+        assert _axe_problems(page) == []
+
+        page.get_by_role("button", name="Done").click()
+        expect(secret_box).to_have_count(0)
+        page.reload()
+        expect(page.locator("tr", has_text=receiver.url)).to_be_visible()
+        assert secret not in page.content()  # shown once, never again
+
+        shopper = api_token(base_url, api_register(base_url, "Hooked"), PASSWORD)
+        order_id = place_order(base_url, shopper)
+        (request,) = receiver.wait_for(1, timeout=30)
+        payload = request.verify(secret)
+        assert payload["type"] == "order.created"
+        assert payload["data"]["order"]["id"] == order_id
+
+        page.locator("tr", has_text=receiver.url).get_by_role("button", name="Deliveries").click()
+        deliveries = page.locator("#webhook-deliveries")
+        delivered = deliveries.locator(".delivery-row").first
+        expect(delivered).to_contain_text("order.created")
+        expect(delivered).to_contain_text("succeeded")
+        expect(delivered.locator(".delivery-response")).to_have_text("200")
+        assert _axe_problems(page) == []
+
+        page.locator("tr", has_text=receiver.url).get_by_role(
+            "button", name="Delete webhook"
+        ).click()
+        dialog = page.get_by_role("alertdialog")
+        expect(dialog).to_contain_text(receiver.url)
+        dialog.get_by_role("button", name="Delete").click()
+        expect(page.get_by_text("Webhook deleted.")).to_be_visible()
+        expect(page.locator("tr", has_text=receiver.url)).to_have_count(0)
+        expect(deliveries).to_have_count(0)
+
+
+def test_a_refused_url_is_said_inline(page: Page, base_url: str) -> None:
+    log_in(page, base_url, ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    _settled(page, base_url, PATH)
+    page.get_by_label("Endpoint URL").fill("ftp://files.example/hook")
+    page.get_by_role("button", name="Create webhook").click()
+    expect(page.locator("#url-error")).to_contain_text("http:// or https://")
+    expect(page.locator("#webhook-secret")).to_have_count(0)
+
+
+@pytest.fixture
+def phone(browser: Browser, base_url: str):
+    context = browser.new_context(viewport=PHONE, base_url=base_url)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_section_fits_a_phone(phone: Page, base_url: str) -> None:
+    log_in(phone, base_url, ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    _settled(phone, base_url, PATH)
+    long_url = "http://127.0.0.1:9/" + "a-very-long-path-segment/" * 6
+    phone.get_by_label("Endpoint URL").fill(long_url)
+    phone.get_by_role("button", name="Create webhook").click()
+    expect(phone.locator("#webhook-secret")).to_contain_text("whsec_")
+    row = phone.locator("tr", has_text="a-very-long-path-segment")
+    expect(row).to_be_visible()
+    assert _overflow(phone) <= 0
+    button = row.get_by_role("button", name="Delete webhook")
+    box = button.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= PHONE["width"]
+    assert _axe_problems(phone) == []
+    button.click()
+    phone.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    expect(row).to_have_count(0)
