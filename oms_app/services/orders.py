@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import false, update
+from sqlalchemy import false, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -76,38 +76,16 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             return replay
     try:
         with session_scope() as session:
-            priced = _price_lines(session, wanted)
-            order = Order(
-                user_id=actor.id,
-                total=sum((price * wanted[pid] for pid, (_, price) in priced.items()), Decimal(0)),
-                shipping_address=(
-                    data.shipping_address.model_dump() if data.shipping_address else None
-                ),
-                idempotency_key=idempotency_key,
-                request_fingerprint=fingerprint if idempotency_key else None,
-            )
-            session.add(order)
-            # Claim the idempotency key before touching stock: a concurrent retry waits here.
-            session.flush()
-            items = [
-                OrderItem(
-                    order_id=order.id,
-                    product_id=pid,
-                    product_name=name,
-                    quantity=wanted[pid],
-                    unit_price=price,
-                )
-                for pid, (name, price) in priced.items()
-            ]
-            event = OrderEvent(order_id=order.id, to_status=OrderStatus.PENDING, actor_id=actor.id)
-            session.add_all([*items, event])
-            session.flush()
-            # Stock last: each product's row lock is held only from here to the commit, which
-            # is what bounds throughput when everyone buys the same product.
-            for product_id in sorted(wanted):
-                _take_stock(session, product_id, wanted[product_id])
-            placed = public(order, items, customer=customer_of(actor))
-    except IntegrityError:
+            # Stock first, then the order's rows. A line's foreign key key-share-locks its
+            # product: written before the stock UPDATE, every concurrent order on a hot product
+            # would add itself to the row's lockers (a MultiXact rewritten by each of them)
+            # before updating it. Written after it, the row is already ours.
+            priced = _take_stock(session, wanted)
+            key = (idempotency_key, fingerprint)
+            placed = _write_order(session, actor, data, wanted, priced, key)
+    except (IntegrityError, InsufficientStock):
+        # A retry of an order still being placed waits for it on the product's row lock, then
+        # finds either its Idempotency-Key taken or the stock it took gone: both mean "replay".
         if idempotency_key is None:
             raise
         replay = _replay(actor, idempotency_key, fingerprint)
@@ -128,36 +106,97 @@ def _fingerprint(wanted: dict[int, int], data: OrderCreate) -> str:
     return hashlib.sha256(json.dumps(request).encode()).hexdigest()
 
 
-def _price_lines(session: Session, wanted: dict[int, int]) -> dict[int, tuple[str, Decimal]]:
-    """Name and current price of every live product wanted, in product-id order."""
-    rows = session.execute(
-        select(Product.id, Product.name, Product.price).where(
-            Product.id.in_(wanted), Product.is_deleted == false()
-        )
-    ).all()
-    found = {row.id: (row.name, row.price) for row in rows}
+def _take_stock(session: Session, wanted: dict[int, int]) -> dict[int, tuple[str, Decimal]]:
+    """Take every line's stock, in product-id order (so two carts never deadlock), and return
+    the name and price each product had when its stock was taken."""
+    priced: dict[int, tuple[str, Decimal]] = {}
     for product_id in sorted(wanted):
-        if product_id not in found:
-            raise NotFound(f"Product {product_id} not found")
-    return {product_id: found[product_id] for product_id in sorted(wanted)}
+        quantity = wanted[product_id]
+        row = session.execute(
+            update(Product)
+            .where(
+                Product.id == product_id,
+                Product.is_deleted == false(),
+                Product.stock >= quantity,
+            )
+            .values(stock=Product.stock - quantity, updated_at=utcnow())
+            .returning(Product.name, Product.price)
+            .execution_options(synchronize_session=False)
+        ).first()
+        if row is None:
+            raise _why_no_stock(session, product_id, quantity)
+        priced[product_id] = (row.name, row.price)
+    return priced
 
 
-def _take_stock(session: Session, product_id: int, quantity: int) -> None:
-    taken = session.execute(
-        update(Product)
-        .where(
-            Product.id == product_id,
-            Product.is_deleted == false(),
-            Product.stock >= quantity,
-        )
-        .values(stock=Product.stock - quantity, updated_at=utcnow())
-    ).rowcount
-    if taken:
-        return
+def _why_no_stock(session: Session, product_id: int, quantity: int) -> Exception:
     product = session.get(Product, product_id)
     if product is None or product.is_deleted:
-        raise NotFound(f"Product {product_id} not found")
-    raise InsufficientStock(product_id, product.name, product.stock, quantity)
+        return NotFound(f"Product {product_id} not found")
+    return InsufficientStock(product_id, product.name, product.stock, quantity)
+
+
+def _write_order(
+    session: Session,
+    actor: User,
+    data: OrderCreate,
+    wanted: dict[int, int],
+    priced: dict[int, tuple[str, Decimal]],
+    key: tuple[str | None, str],
+) -> OrderPublic:
+    """The order, its lines and its first event, written as plain INSERTs (no ORM unit of
+    work: nothing here is read back), and the order shaped from the values written."""
+    idempotency_key, fingerprint = key
+    now = utcnow()
+    order = Order(
+        user_id=actor.id,
+        status=OrderStatus.PENDING,
+        total=sum((price * wanted[pid] for pid, (_, price) in priced.items()), Decimal(0)),
+        shipping_address=data.shipping_address.model_dump() if data.shipping_address else None,
+        # The unique (user, key) index makes a concurrent retry wait for this transaction.
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint if idempotency_key else None,
+        created_at=now,
+        updated_at=now,
+    )
+    order.id = session.execute(
+        insert(Order.__table__)
+        .values({column: getattr(order, column) for column in _ORDER_COLUMNS})
+        .returning(Order.__table__.c.id)
+    ).scalar_one()
+    items = [
+        OrderItem(
+            order_id=order.id,
+            product_id=pid,
+            product_name=name,
+            quantity=wanted[pid],
+            unit_price=price,
+        )
+        for pid, (name, price) in priced.items()
+    ]
+    session.execute(
+        insert(OrderItem.__table__),
+        [{column: getattr(item, column) for column in _ITEM_COLUMNS} for item in items],
+    )
+    session.execute(
+        insert(OrderEvent.__table__).values(
+            order_id=order.id, to_status=OrderStatus.PENDING, actor_id=actor.id, created_at=now
+        )
+    )
+    return public(order, items, customer=customer_of(actor))
+
+
+_ORDER_COLUMNS = (
+    "user_id",
+    "status",
+    "total",
+    "shipping_address",
+    "idempotency_key",
+    "request_fingerprint",
+    "created_at",
+    "updated_at",
+)
+_ITEM_COLUMNS = ("order_id", "product_id", "product_name", "quantity", "unit_price")
 
 
 def _replay(actor: User, key: str, fingerprint: str) -> PlacedOrder | None:
