@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import false, insert, update
+from sqlalchemy import false, insert, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -80,9 +80,10 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             # product: written before the stock UPDATE, every concurrent order on a hot product
             # would add itself to the row's lockers (a MultiXact rewritten by each of them)
             # before updating it. Written after it, the row is already ours.
-            priced = _take_stock(session, wanted)
-            key = (idempotency_key, fingerprint)
-            placed = _write_order(session, actor, data, wanted, priced, key)
+            order, items = _write_order(
+                session,
+                _NewOrder(actor.id, wanted, data, idempotency_key, fingerprint),
+            )
     except (IntegrityError, InsufficientStock):
         # A retry of an order still being placed waits for it on the product's row lock, then
         # finds either its Idempotency-Key taken or the stock it took gone: both mean "replay".
@@ -92,6 +93,7 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
         if replay is None:
             raise
         return replay
+    placed = public(order, items, customer=customer_of(actor))
     products.invalidate(wanted)
     _announce(placed)
     return PlacedOrder(placed, created=True)
@@ -106,9 +108,124 @@ def _fingerprint(wanted: dict[int, int], data: OrderCreate) -> str:
     return hashlib.sha256(json.dumps(request).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class _NewOrder:
+    user_id: int | None
+    wanted: dict[int, int]  # quantity per product id
+    data: OrderCreate
+    idempotency_key: str | None
+    fingerprint: str
+
+    @property
+    def address(self) -> dict | None:
+        address = self.data.shipping_address
+        return address.model_dump() if address else None
+
+
+def _write_order(session: Session, new: _NewOrder) -> tuple[Order, list[OrderItem]]:
+    """Take the stock and write the order, its lines and its first event.
+
+    Each product's row lock is held from its stock UPDATE to the commit, so that span is what
+    bounds orders on one product. On PostgreSQL the last (or only) product's stock is taken by
+    the same statement that writes the order's rows, which leaves only the commit's round trip
+    inside that span; other products are taken first, one UPDATE each, so every cart locks
+    its products in id order and two carts cannot deadlock.
+    """
+    last = max(new.wanted)
+    taken = _take_stock(session, {pid: q for pid, q in new.wanted.items() if pid != last})
+    now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(
+            _PLACE_ORDER,
+            {
+                "last_pid": last,
+                "last_qty": new.wanted[last],
+                "others_total": _total(taken, new.wanted),
+                "user_id": new.user_id,
+                "address": None if new.address is None else json.dumps(new.address),
+                "key": new.idempotency_key,
+                "fingerprint": new.fingerprint if new.idempotency_key else None,
+                "now": now,
+                "pids": sorted(new.wanted),
+                "names": [taken[pid][0] if pid in taken else None for pid in sorted(new.wanted)],
+                "qtys": [new.wanted[pid] for pid in sorted(new.wanted)],
+                "prices": [taken[pid][1] if pid in taken else None for pid in sorted(new.wanted)],
+            },
+        ).first()
+        if row is None:
+            raise _why_no_stock(session, last, new.wanted[last])
+        order_id = row.id
+        taken[last] = (row.name, row.price)
+    else:
+        taken |= _take_stock(session, {last: new.wanted[last]})
+        order_id = None
+    order = Order(
+        id=order_id,
+        user_id=new.user_id,
+        status=OrderStatus.PENDING,
+        total=_total(taken, new.wanted),
+        shipping_address=new.address,
+        idempotency_key=new.idempotency_key,
+        request_fingerprint=new.fingerprint if new.idempotency_key else None,
+        created_at=now,
+        updated_at=now,
+    )
+    items = [
+        OrderItem(
+            order_id=order_id,
+            product_id=pid,
+            product_name=name,
+            quantity=new.wanted[pid],
+            unit_price=price,
+        )
+        for pid, (name, price) in sorted(taken.items())
+    ]
+    if order_id is None:
+        _insert_rows(session, order, items)
+    return order, items
+
+
+def _total(taken: dict[int, tuple[str, Decimal]], wanted: dict[int, int]) -> Decimal:
+    return sum((price * wanted[pid] for pid, (_, price) in taken.items()), Decimal(0))
+
+
+# The last product's stock, the order, its lines and its event in one round trip. Nothing is
+# written unless the stock was there: every INSERT reads from `taken`. The other products'
+# names and prices (taken before) come in the arrays; the last one's come from `taken`.
+_PLACE_ORDER = text(
+    """
+WITH taken AS (
+    UPDATE products SET stock = stock - :last_qty, updated_at = :now
+    WHERE id = :last_pid AND is_deleted = false AND stock >= :last_qty
+    RETURNING name, price
+), placed AS (
+    INSERT INTO orders (user_id, status, total, shipping_address, idempotency_key,
+                        request_fingerprint, created_at, updated_at)
+    SELECT :user_id, 'pending', :others_total + taken.price * :last_qty,
+           CAST(:address AS json), :key, :fingerprint, :now, :now
+    FROM taken
+    RETURNING id
+), lines AS (
+    INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price)
+    SELECT placed.id, line.product_id, coalesce(line.product_name, taken.name),
+           line.quantity, coalesce(line.unit_price, taken.price)
+    FROM placed, taken,
+         unnest(CAST(:pids AS integer[]), CAST(:names AS text[]), CAST(:qtys AS integer[]),
+                CAST(:prices AS numeric[])) WITH ORDINALITY
+             AS line(product_id, product_name, quantity, unit_price, n)
+    ORDER BY line.n
+), event AS (
+    INSERT INTO order_events (order_id, to_status, actor_id, created_at)
+    SELECT placed.id, 'pending', :user_id, :now FROM placed
+)
+SELECT placed.id, taken.name, taken.price FROM placed, taken
+"""
+)
+
+
 def _take_stock(session: Session, wanted: dict[int, int]) -> dict[int, tuple[str, Decimal]]:
-    """Take every line's stock, in product-id order (so two carts never deadlock), and return
-    the name and price each product had when its stock was taken."""
+    """Take these products' stock, in product-id order (so two carts never deadlock), and
+    return the name and price each product had when its stock was taken."""
     priced: dict[int, tuple[str, Decimal]] = {}
     for product_id in sorted(wanted):
         quantity = wanted[product_id]
@@ -136,54 +253,27 @@ def _why_no_stock(session: Session, product_id: int, quantity: int) -> Exception
     return InsufficientStock(product_id, product.name, product.stock, quantity)
 
 
-def _write_order(
-    session: Session,
-    actor: User,
-    data: OrderCreate,
-    wanted: dict[int, int],
-    priced: dict[int, tuple[str, Decimal]],
-    key: tuple[str | None, str],
-) -> OrderPublic:
-    """The order, its lines and its first event, written as plain INSERTs (no ORM unit of
-    work: nothing here is read back), and the order shaped from the values written."""
-    idempotency_key, fingerprint = key
-    now = utcnow()
-    order = Order(
-        user_id=actor.id,
-        status=OrderStatus.PENDING,
-        total=sum((price * wanted[pid] for pid, (_, price) in priced.items()), Decimal(0)),
-        shipping_address=data.shipping_address.model_dump() if data.shipping_address else None,
-        # The unique (user, key) index makes a concurrent retry wait for this transaction.
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint if idempotency_key else None,
-        created_at=now,
-        updated_at=now,
-    )
+def _insert_rows(session: Session, order: Order, items: list[OrderItem]) -> None:
+    """The order's rows as plain INSERTs, for databases without writable CTEs (SQLite)."""
     order.id = session.execute(
         insert(Order.__table__)
         .values({column: getattr(order, column) for column in _ORDER_COLUMNS})
         .returning(Order.__table__.c.id)
     ).scalar_one()
-    items = [
-        OrderItem(
-            order_id=order.id,
-            product_id=pid,
-            product_name=name,
-            quantity=wanted[pid],
-            unit_price=price,
-        )
-        for pid, (name, price) in priced.items()
-    ]
+    for item in items:
+        item.order_id = order.id
     session.execute(
         insert(OrderItem.__table__),
         [{column: getattr(item, column) for column in _ITEM_COLUMNS} for item in items],
     )
     session.execute(
         insert(OrderEvent.__table__).values(
-            order_id=order.id, to_status=OrderStatus.PENDING, actor_id=actor.id, created_at=now
+            order_id=order.id,
+            to_status=OrderStatus.PENDING,
+            actor_id=order.user_id,
+            created_at=order.created_at,
         )
     )
-    return public(order, items, customer=customer_of(actor))
 
 
 _ORDER_COLUMNS = (
