@@ -95,7 +95,7 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
         return replay
     placed = public(order, items, customer=customer_of(actor))
     products.invalidate(wanted)
-    _announce(placed)
+    _announce(placed, created=True)
     return PlacedOrder(placed, created=True)
 
 
@@ -386,8 +386,8 @@ def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderP
     return result
 
 
-def _announce(order: OrderPublic) -> None:
-    live.order_changed(live.OrderChange(order.id, order.user_id, order.status.value))
+def _announce(order: OrderPublic, created: bool = False) -> None:
+    live.order_changed(live.OrderChange(order.id, order.user_id, order.status.value, created))
 
 
 def cancel_order(actor: User, order_id: int) -> OrderPublic:
