@@ -228,7 +228,10 @@ def run_load(server, load: str, target: dict[str, object], work: Path, duration:
 def pgbench(script: str, hot: bool, data: dict[str, object], duration: int) -> dict:
     """PostgreSQL alone, 32 clients, the order's statements on OMS's tables."""
     with bench._connect() as conn:
-        users = conn.execute("SELECT min(id), max(id) FROM users").fetchone()
+        # The bench users, inserted by one statement: consecutive ids.
+        users = conn.execute(
+            "SELECT min(id), max(id) FROM users WHERE email LIKE 'bench-user-%'"
+        ).fetchone()
     lo, hi = (data["hot_product"],) * 2 if hot else (data["product_range"][0],) * 2
     if not hot:
         hi = lo + 299
@@ -296,6 +299,7 @@ def main() -> None:
     parser.add_argument("--reference", type=Path, help="a checkout of the reference, see above")
     parser.add_argument("--profile", action="store_true", help="py-spy OMS (1 worker) first")
     parser.add_argument("--loads", default="orders_hot,orders_300,catalogue,product")
+    parser.add_argument("--pgbench-only", action="store_true", help="no servers, only pgbench")
     args = parser.parse_args()
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="oms-compare-"))
@@ -311,7 +315,12 @@ def main() -> None:
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "load_average_before": os.getloadavg(),
     }
+    out = bench.RESULTS / f"compare-{args.label}.json"
+    runs: dict[str, dict[str, list[dict]]] = {}
     try:
+        if args.pgbench_only:
+            data = bench.load_data()
+            raise _SkipServers
         print("starting OMS, 1 worker ...", flush=True)
         servers["oms-w1"] = start_oms(1, secret)
         data = bench.load_data()
@@ -342,7 +351,6 @@ def main() -> None:
         }
 
         loads = args.loads.split(",")
-        runs: dict[str, dict[str, list[dict]]] = {}
         if args.profile:
             # A pass of its own before the rounds: py-spy slows what it samples.
             result["profiles"] = {}
@@ -400,9 +408,13 @@ def main() -> None:
             result["oversold"] = conn.execute(
                 "SELECT count(*) FROM products WHERE stock < 0"
             ).fetchone()[0]
+    except _SkipServers:
+        pass
     finally:
         for server in servers.values():
             server.stop()
+        result["runs"] = runs
+        out.write_text(json.dumps(result, indent=1))  # what was measured, whatever follows
     # PostgreSQL alone, once the servers are gone: 32 more clients beside their pools would
     # exceed max_connections on a shared server.
     for round_no in range(1, args.rounds + 1):
@@ -421,10 +433,13 @@ def main() -> None:
         load: {name: _median(outcomes) for name, outcomes in by_target.items()}
         for load, by_target in runs.items()
     }
-    out = bench.RESULTS / f"compare-{args.label}.json"
     out.write_text(json.dumps(result, indent=1))
     print(f"wrote {out}")
     print(report(result))
+
+
+class _SkipServers(Exception):
+    """--pgbench-only: straight to PostgreSQL alone."""
 
 
 def _median(outcomes: list[dict]) -> dict[str, float]:
