@@ -39,7 +39,9 @@ def load(labels: list[str]) -> list[dict]:
     if labels:
         return [json.loads((RESULTS / f"{label}.json").read_text()) for label in labels]
     files = sorted(RESULTS.glob("*.json"), key=lambda p: p.stat().st_mtime)
-    return [json.loads(p.read_text()) for p in files if not p.stem.startswith("profile")]
+    # compare-*.json (bench/compare.py) have a shape of their own.
+    skip = ("profile", "compare-", "catalogue-explain", "order-search-explain")
+    return [json.loads(p.read_text()) for p in files if not p.stem.startswith(skip)]
 
 
 def table(runs: list[dict]) -> str:

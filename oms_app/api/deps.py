@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
-from starlette.concurrency import run_in_threadpool
 
 from oms_app.core.errors import NotAuthenticated
 from oms_app.models.user import User
@@ -26,7 +25,7 @@ class Login:
 async def current_login(token: Annotated[str | None, Depends(oauth2_scheme)]) -> Login:
     if not token:
         raise NotAuthenticated("Not authenticated")
-    user, session_id = await run_in_threadpool(auth.authenticate, token)
+    user, session_id = await auth.authenticate_async(token)
     return Login(user, session_id)
 
 

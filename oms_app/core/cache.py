@@ -105,12 +105,12 @@ class Cache:
             return None, None
         return slot.decode(), value
 
-    def put(self, slot: str | None, value: bytes) -> None:
+    def put(self, slot: str | None, value: bytes, ttl: int | None = None) -> None:
         client = self._available()
         if client is None or slot is None:
             return
         try:
-            client.set(slot, value, ex=self.ttl)
+            client.set(slot, value, ex=ttl or self.ttl)
         except redis.RedisError as exc:
             self._mark_down(exc)
 

@@ -40,6 +40,11 @@ def cached_json(namespace: str, key: str, build: Callable[[], bytes]) -> bytes:
     return _build_and_store(slot, build)
 
 
+def cached_only(namespace: str, key: str) -> bytes | None:
+    """The cached answer, or None: never builds one."""
+    return get_cache().get(namespace, f"{SHAPE}:{key}")[1]
+
+
 async def cached_json_async(namespace: str, key: str, build: Callable[[], bytes]) -> bytes:
     """`cached_json` for the event loop: a hit is answered without leaving the loop; a miss
     builds in a worker thread.

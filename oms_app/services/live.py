@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from oms_app.models.user import User
 from oms_app.services.permissions import require_admin
@@ -28,11 +28,13 @@ class OrderChange:
     order_id: int
     user_id: int | None  # the owner, None once the account is gone
     status: str
+    # A new order: no page can watch its own topic yet (a page links it only after reading it).
+    created: bool = field(default=False, compare=False)
 
     @property
     def topics(self) -> list[str]:
         """Every topic a page showing this order may watch."""
-        topics = [order_topic(self.order_id), ALL_ORDERS]
+        topics = [ALL_ORDERS] if self.created else [order_topic(self.order_id), ALL_ORDERS]
         if self.user_id is not None:
             topics.append(_customer_topic(self.user_id))
         return topics

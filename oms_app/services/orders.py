@@ -13,8 +13,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import false, update
+from sqlalchemy import false, insert, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -76,47 +77,30 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             return replay
     try:
         with session_scope() as session:
-            priced = _price_lines(session, wanted)
-            order = Order(
-                user_id=actor.id,
-                total=sum((price * wanted[pid] for pid, (_, price) in priced.items()), Decimal(0)),
-                shipping_address=(
-                    data.shipping_address.model_dump() if data.shipping_address else None
-                ),
-                idempotency_key=idempotency_key,
-                request_fingerprint=fingerprint if idempotency_key else None,
+            # Which webhook events anyone wants, read before any product row is locked.
+            webhook_outbox.subscribed(session)
+            # Stock first, then the order's rows. A line's foreign key key-share-locks its
+            # product: written before the stock UPDATE, every concurrent order on a hot product
+            # would add itself to the row's lockers (a MultiXact rewritten by each of them)
+            # before updating it. Written after it, the row is already ours.
+            order, items, left = _write_order(
+                session,
+                _NewOrder(actor.id, wanted, data, idempotency_key, fingerprint),
             )
-            session.add(order)
-            # Claim the idempotency key before touching stock: a concurrent retry waits here.
-            session.flush()
-            items = [
-                OrderItem(
-                    order_id=order.id,
-                    product_id=pid,
-                    product_name=name,
-                    quantity=wanted[pid],
-                    unit_price=price,
-                )
-                for pid, (name, price) in priced.items()
-            ]
-            event = OrderEvent(order_id=order.id, to_status=OrderStatus.PENDING, actor_id=actor.id)
-            session.add_all([*items, event])
-            session.flush()
-            webhook_outbox.order_created(session, order, items, event, actor)
-            # Stock last: each product's row lock is held only from here to the commit, which
-            # is what bounds throughput when everyone buys the same product.
-            left = {pid: _take_stock(session, pid, wanted[pid]) for pid in sorted(wanted)}
+            webhook_outbox.order_created(session, order, items, actor)
             webhook_outbox.stock_taken(session, left)
-            placed = public(order, items, customer=customer_of(actor))
-    except IntegrityError:
+    except (IntegrityError, InsufficientStock):
+        # A retry of an order still being placed waits for it on the product's row lock, then
+        # finds either its Idempotency-Key taken or the stock it took gone: both mean "replay".
         if idempotency_key is None:
             raise
         replay = _replay(actor, idempotency_key, fingerprint)
         if replay is None:
             raise
         return replay
+    placed = public(order, items, customer=customer_of(actor))
     products.invalidate(wanted)
-    _announce(placed)
+    _announce(placed, created=True)
     return PlacedOrder(placed, created=True)
 
 
@@ -129,38 +113,194 @@ def _fingerprint(wanted: dict[int, int], data: OrderCreate) -> str:
     return hashlib.sha256(json.dumps(request).encode()).hexdigest()
 
 
-def _price_lines(session: Session, wanted: dict[int, int]) -> dict[int, tuple[str, Decimal]]:
-    """Name and current price of every live product wanted, in product-id order."""
-    rows = session.execute(
-        select(Product.id, Product.name, Product.price).where(
-            Product.id.in_(wanted), Product.is_deleted == false()
+@dataclass(frozen=True)
+class _NewOrder:
+    user_id: int | None
+    wanted: dict[int, int]  # quantity per product id
+    data: OrderCreate
+    idempotency_key: str | None
+    fingerprint: str
+
+    @property
+    def address(self) -> dict | None:
+        address = self.data.shipping_address
+        return address.model_dump() if address else None
+
+
+class _Taken(NamedTuple):
+    """A product's name and price when its stock was taken, and the stock left after it."""
+
+    name: str
+    price: Decimal
+    left: int
+
+
+def _write_order(session: Session, new: _NewOrder) -> tuple[Order, list[OrderItem], dict[int, int]]:
+    """Take the stock and write the order, its lines and its first event; the stock left of
+    each product.
+
+    Each product's row lock is held from its stock UPDATE to the commit, so that span is what
+    bounds orders on one product. On PostgreSQL the last (or only) product's stock is taken by
+    the same statement that writes the order's rows, which leaves only the commit's round trip
+    inside that span; other products are taken first, one UPDATE each, so every cart locks
+    its products in id order and two carts cannot deadlock.
+    """
+    last = max(new.wanted)
+    taken = _take_stock(session, {pid: q for pid, q in new.wanted.items() if pid != last})
+    now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(
+            _PLACE_ORDER,
+            {
+                "last_pid": last,
+                "last_qty": new.wanted[last],
+                "others_total": _total(taken, new.wanted),
+                "user_id": new.user_id,
+                "address": None if new.address is None else json.dumps(new.address),
+                "key": new.idempotency_key,
+                "fingerprint": new.fingerprint if new.idempotency_key else None,
+                "now": now,
+                "pids": sorted(new.wanted),
+                "names": [taken[pid][0] if pid in taken else None for pid in sorted(new.wanted)],
+                "qtys": [new.wanted[pid] for pid in sorted(new.wanted)],
+                "prices": [taken[pid][1] if pid in taken else None for pid in sorted(new.wanted)],
+            },
+        ).first()
+        if row is None:
+            raise _why_no_stock(session, last, new.wanted[last])
+        order_id = row.id
+        taken[last] = _Taken(row.name, row.price, row.stock)
+    else:
+        taken |= _take_stock(session, {last: new.wanted[last]})
+        order_id = None
+    order = Order(
+        id=order_id,
+        user_id=new.user_id,
+        status=OrderStatus.PENDING,
+        total=_total(taken, new.wanted),
+        shipping_address=new.address,
+        idempotency_key=new.idempotency_key,
+        request_fingerprint=new.fingerprint if new.idempotency_key else None,
+        created_at=now,
+        updated_at=now,
+    )
+    items = [
+        OrderItem(
+            order_id=order_id,
+            product_id=pid,
+            product_name=line.name,
+            quantity=new.wanted[pid],
+            unit_price=line.price,
         )
-    ).all()
-    found = {row.id: (row.name, row.price) for row in rows}
+        for pid, line in sorted(taken.items())
+    ]
+    if order_id is None:
+        _insert_rows(session, order, items)
+    return order, items, {pid: line.left for pid, line in taken.items()}
+
+
+def _total(taken: dict[int, _Taken], wanted: dict[int, int]) -> Decimal:
+    return sum((line.price * wanted[pid] for pid, line in taken.items()), Decimal(0))
+
+
+# The last product's stock, the order, its lines and its event in one round trip. Nothing is
+# written unless the stock was there: every INSERT reads from `taken`. The other products'
+# names and prices (taken before) come in the arrays; the last one's come from `taken`.
+_PLACE_ORDER = text(
+    """
+WITH taken AS (
+    UPDATE products SET stock = stock - :last_qty, updated_at = :now
+    WHERE id = :last_pid AND is_deleted = false AND stock >= :last_qty
+    RETURNING name, price, stock
+), placed AS (
+    INSERT INTO orders (user_id, status, total, shipping_address, idempotency_key,
+                        request_fingerprint, created_at, updated_at)
+    SELECT :user_id, 'pending', :others_total + taken.price * :last_qty,
+           CAST(:address AS json), :key, :fingerprint, :now, :now
+    FROM taken
+    RETURNING id
+), lines AS (
+    INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price)
+    SELECT placed.id, line.product_id, coalesce(line.product_name, taken.name),
+           line.quantity, coalesce(line.unit_price, taken.price)
+    FROM placed, taken,
+         unnest(CAST(:pids AS integer[]), CAST(:names AS text[]), CAST(:qtys AS integer[]),
+                CAST(:prices AS numeric[])) WITH ORDINALITY
+             AS line(product_id, product_name, quantity, unit_price, n)
+    ORDER BY line.n
+), event AS (
+    INSERT INTO order_events (order_id, to_status, actor_id, created_at)
+    SELECT placed.id, 'pending', :user_id, :now FROM placed
+)
+SELECT placed.id, taken.name, taken.price, taken.stock FROM placed, taken
+"""
+)
+
+
+def _take_stock(session: Session, wanted: dict[int, int]) -> dict[int, _Taken]:
+    """Take these products' stock, in product-id order (so two carts never deadlock): each
+    product's name and price when its stock was taken, and what is left."""
+    priced: dict[int, _Taken] = {}
     for product_id in sorted(wanted):
-        if product_id not in found:
-            raise NotFound(f"Product {product_id} not found")
-    return {product_id: found[product_id] for product_id in sorted(wanted)}
+        quantity = wanted[product_id]
+        row = session.execute(
+            update(Product)
+            .where(
+                Product.id == product_id,
+                Product.is_deleted == false(),
+                Product.stock >= quantity,
+            )
+            .values(stock=Product.stock - quantity, updated_at=utcnow())
+            .returning(Product.name, Product.price, Product.stock)
+            .execution_options(synchronize_session=False)
+        ).first()
+        if row is None:
+            raise _why_no_stock(session, product_id, quantity)
+        priced[product_id] = _Taken(row.name, row.price, row.stock)
+    return priced
 
 
-def _take_stock(session: Session, product_id: int, quantity: int) -> int:
-    """Take `quantity` of a product's stock; what is left (read by the same statement)."""
-    left = session.execute(
-        update(Product)
-        .where(
-            Product.id == product_id,
-            Product.is_deleted == false(),
-            Product.stock >= quantity,
-        )
-        .values(stock=Product.stock - quantity, updated_at=utcnow())
-        .returning(Product.stock)
-    ).scalar_one_or_none()
-    if left is not None:
-        return left
+def _why_no_stock(session: Session, product_id: int, quantity: int) -> Exception:
     product = session.get(Product, product_id)
     if product is None or product.is_deleted:
-        raise NotFound(f"Product {product_id} not found")
-    raise InsufficientStock(product_id, product.name, product.stock, quantity)
+        return NotFound(f"Product {product_id} not found")
+    return InsufficientStock(product_id, product.name, product.stock, quantity)
+
+
+def _insert_rows(session: Session, order: Order, items: list[OrderItem]) -> None:
+    """The order's rows as plain INSERTs, for databases without writable CTEs (SQLite)."""
+    order.id = session.execute(
+        insert(Order.__table__)
+        .values({column: getattr(order, column) for column in _ORDER_COLUMNS})
+        .returning(Order.__table__.c.id)
+    ).scalar_one()
+    for item in items:
+        item.order_id = order.id
+    session.execute(
+        insert(OrderItem.__table__),
+        [{column: getattr(item, column) for column in _ITEM_COLUMNS} for item in items],
+    )
+    session.execute(
+        insert(OrderEvent.__table__).values(
+            order_id=order.id,
+            to_status=OrderStatus.PENDING,
+            actor_id=order.user_id,
+            created_at=order.created_at,
+        )
+    )
+
+
+_ORDER_COLUMNS = (
+    "user_id",
+    "status",
+    "total",
+    "shipping_address",
+    "idempotency_key",
+    "request_fingerprint",
+    "created_at",
+    "updated_at",
+)
+_ITEM_COLUMNS = ("order_id", "product_id", "product_name", "quantity", "unit_price")
 
 
 def _replay(actor: User, key: str, fingerprint: str) -> PlacedOrder | None:
@@ -254,15 +394,14 @@ def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderP
         session.flush()
         session.refresh(order)
         result = shape(session, [order], history=True, notes=actor.is_admin)[0]
-        webhook_outbox.order_status_changed(session, order, current)
     if restocked:
         products.invalidate(restocked)
     _announce(result)
     return result
 
 
-def _announce(order: OrderPublic) -> None:
-    live.order_changed(live.OrderChange(order.id, order.user_id, order.status.value))
+def _announce(order: OrderPublic, created: bool = False) -> None:
+    live.order_changed(live.OrderChange(order.id, order.user_id, order.status.value, created))
 
 
 def cancel_order(actor: User, order_id: int) -> OrderPublic:

@@ -30,6 +30,7 @@ from oms_app.services.catalogue_cache import (
     LIST_NAMESPACE,
     cached_json,
     cached_json_async,
+    cached_only,
     detail_namespace,
     invalidate,
 )
@@ -172,6 +173,16 @@ def _query_search_page(
     else:  # a page past the end carries no row to read the total from
         count = session.exec(select(func.count()).select_from(matches)).one()
     return ProductPage.of([ProductPublic.model_validate(r[0]) for r in rows], count, params)
+
+
+def cached_page_json(params: PageParams) -> bytes | None:
+    """The unfiltered catalogue page, only if the cache holds it (no database work)."""
+    return cached_only(LIST_NAMESPACE, _list_key(params, None, NO_FILTERS))
+
+
+def cached_product_json(product_id: int) -> bytes | None:
+    """One product's answer, only if the cache holds it (no database work)."""
+    return cached_only(detail_namespace(product_id), "detail")
 
 
 def get_product_json(product_id: int) -> bytes:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from oms_app.models.common import utcnow
-from oms_app.models.order import Order, OrderEvent, OrderEventPublic, OrderItem, OrderStatus
+from oms_app.models.order import Order, OrderEventPublic, OrderItem, OrderStatus
 from oms_app.models.product import Product, ProductPublic
 from oms_app.models.user import User
 from oms_app.models.webhook import (
@@ -117,18 +117,16 @@ def mark_written(session: Session) -> None:
 # --- what the services report -------------------------------------------------------------
 
 
-def order_created(
-    session: Session, order: Order, items: Sequence[OrderItem], placed: OrderEvent, actor: User
-) -> None:
+def order_created(session: Session, order: Order, items: Sequence[OrderItem], actor: User) -> None:
     """A new order, shaped from the rows just written (no query: this is the hot path)."""
     if EventType.ORDER_CREATED not in subscribed(session):
         return
     history = OrderEventPublic(
         from_status=None,
-        to_status=placed.to_status,
+        to_status=OrderStatus.PENDING,
         actor_id=actor.id,
         actor_name=actor.name,
-        created_at=placed.created_at,
+        created_at=order.created_at,
     )
     view = public(order, items, customer=customer_of(actor), events=[history], notes=[])
     enqueue(session, EventType.ORDER_CREATED, {"order": view.model_dump(mode="json")})

@@ -13,8 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator
 
 import reflex as rx
 
@@ -38,40 +37,58 @@ async def _bump(topics: list[str]) -> None:
             feed.version += 1
 
 
-_pending: set[asyncio.Task[None]] = set()
+class _Bumper:
+    """Moves each due topic once per round, however many changes named it meanwhile.
 
+    A change only has to make its pages reload, so ten orders landing while the every-order
+    feed is being moved need one more move, not ten: under a burst of orders the event loop
+    is not spent rewriting the same shared state (three state-manager writes per order before).
+    Changes arrive from the event loop or from worker threads (services run in the thread
+    pool); the work always happens on the loop, without the announcer waiting for it.
+    """
 
-def _run_on(loop: asyncio.AbstractEventLoop, work: Coroutine[Any, Any, None]) -> None:
-    """Run `work` on the app's event loop, from that loop or from a worker thread (services
-    run in the thread pool), without waiting for it: the change is committed either way."""
-    try:
-        on_loop = asyncio.get_running_loop() is loop
-    except RuntimeError:
-        on_loop = False
-    if on_loop:
-        task = loop.create_task(work)
-        _pending.add(task)
-        task.add_done_callback(_finished)
-    else:
-        asyncio.run_coroutine_threadsafe(work, loop).add_done_callback(_finished)
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._due: dict[str, None] = {}  # insertion-ordered set
+        self._running: asyncio.Task[None] | None = None
 
+    def push(self, change: live.OrderChange) -> None:
+        try:
+            on_loop = asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            self._add(change.topics)
+        else:
+            self._loop.call_soon_threadsafe(self._add, change.topics)
 
-def _finished(done: Any) -> None:
-    _pending.discard(done)
-    if not done.cancelled() and done.exception() is not None:
-        log.error("live push failed", exc_info=done.exception())
+    def _add(self, topics: list[str]) -> None:
+        self._due.update(dict.fromkeys(topics))
+        if self._running is None:
+            self._running = self._loop.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self._due:
+                due, self._due = list(self._due), {}
+                # One topic's failure must not keep the others from moving.
+                for topic, outcome in zip(
+                    due,
+                    await asyncio.gather(*(_bump([t]) for t in due), return_exceptions=True),
+                    strict=True,
+                ):
+                    if isinstance(outcome, BaseException):
+                        log.error("live push failed for %s", topic, exc_info=outcome)
+        finally:
+            self._running = None
 
 
 @contextlib.asynccontextmanager
 async def live_push() -> AsyncIterator[None]:
     """Lifespan task: while the app runs, every announced order change reaches its topics."""
-    loop = asyncio.get_running_loop()
-
-    def push(change: live.OrderChange) -> None:
-        _run_on(loop, _bump(change.topics))
-
-    live.subscribe(push)
+    bumper = _Bumper(asyncio.get_running_loop())
+    live.subscribe(bumper.push)
     try:
         yield
     finally:
-        live.unsubscribe(push)
+        live.unsubscribe(bumper.push)

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from oms_app.core import cache as cache_module
 from oms_app.core.cache import Cache
 from oms_app.core.db import get_engine
-from oms_app.services import catalogue_cache, counters, health
+from oms_app.services import catalogue_cache, counters, health, login_cache
 from tests.redis_process import RedisProcess
 
 LOAD_THREADS = 12
@@ -30,7 +30,7 @@ def private_redis(monkeypatch):
     # Retry Redis quickly after a failure so the test sees caching resume within seconds.
     monkeypatch.setattr(cache_module, "RETRY_AFTER_FAILURE_SECONDS", 0.2)
     cache = Cache(server.url, 0.25, 300)
-    for module in (catalogue_cache, health, counters):
+    for module in (catalogue_cache, health, counters, login_cache):
         monkeypatch.setattr(module, "get_cache", lambda: cache)
     yield server
     server.stop()

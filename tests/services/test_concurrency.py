@@ -148,6 +148,21 @@ def test_retries_with_one_idempotency_key_make_one_order():
     assert _stock(product_id) == 98
 
 
+def test_retries_racing_for_the_last_units_replay_the_order_rather_than_refuse_it():
+    """The stock is taken before the key is claimed: a retry that waited on the product's row
+    lock finds the stock gone, and must still answer with the order that took it."""
+    product_id = _product(stock=2)
+    shopper = _user("last-units@example.com")
+    body = OrderCreate(product_id=product_id, quantity=2)
+    results = _run_together(
+        [lambda: orders.place_order(shopper, body, "last-units") for _ in range(16)]
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len({r.order.id for r in results}) == 1
+    assert sum(r.created for r in results) == 1
+    assert _stock(product_id) == 0
+
+
 def test_two_admins_demoting_each_other_leave_one_admin():
     first, second = _user("a1@example.com", Role.ADMIN), _user("a2@example.com", Role.ADMIN)
     for _ in range(5):

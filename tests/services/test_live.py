@@ -35,6 +35,21 @@ def test_placing_and_moving_an_order_is_announced(heard) -> None:
     ]
 
 
+def test_a_new_order_moves_the_lists_not_its_own_feed(heard) -> None:
+    """Nobody can watch an order's own feed before the order exists; a move of that feed per
+    new order was a shared-state write for no reader."""
+    product_id = _product(stock=5)
+    shopper = _user("shopper@example.com")
+    admin = _user("boss@example.com", Role.ADMIN)
+    order = orders.place_order(shopper, OrderCreate(product_id=product_id, quantity=1)).order
+    orders.change_status(admin, order.id, OrderStatus.SHIPPED)
+
+    placed, shipped = heard
+    assert live.order_topic(order.id) not in placed.topics
+    assert set(placed.topics) == {live.ALL_ORDERS, live.my_orders_topic(shopper)}
+    assert live.order_topic(order.id) in shipped.topics
+
+
 def test_a_refused_change_is_not_announced(heard) -> None:
     product_id = _product(stock=5)
     shopper = _user("shopper@example.com")
