@@ -394,6 +394,7 @@ def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderP
         session.flush()
         session.refresh(order)
         result = shape(session, [order], history=True, notes=actor.is_admin)[0]
+        webhook_outbox.order_status_changed(session, order, current)
     if restocked:
         products.invalidate(restocked)
     _announce(result)
