@@ -12,7 +12,7 @@ import tempfile
 
 import pytest
 
-from tests.support import REDIS_SERVER_URL, fresh_database
+from tests.support import SUITE_REDIS_URL, fresh_database
 
 TEST_DB = fresh_database("oms_test") if not os.environ.get("OMS_E2E_ONLY") else ""
 UPLOADS = tempfile.mkdtemp(prefix="oms-uploads-")
@@ -21,7 +21,7 @@ os.environ.update(
     {
         "APP_ENV": "test",
         "DATABASE_URL": TEST_DB,
-        "REDIS_URL": f"{REDIS_SERVER_URL}/15",
+        "REDIS_URL": SUITE_REDIS_URL,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
         "BCRYPT_ROUNDS": "4",
         # A loaded CI machine must not make the shared Redis look down mid-test.

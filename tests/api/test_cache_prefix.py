@@ -13,9 +13,9 @@ from oms_app.core.config import Settings
 from oms_app.core.db import get_engine
 from oms_app.services import catalogue_cache, counters, login_throttle
 from tests.conftest import ALICE
-from tests.support import REDIS_SERVER_URL
+from tests.support import SUITE_REDIS_URL
 
-SHARED_REDIS = f"{REDIS_SERVER_URL}/15"  # the suite's Redis database, emptied before each test
+SHARED_REDIS = SUITE_REDIS_URL  # the suite's Redis database, emptied before each test
 
 
 def _deployment(monkeypatch, prefix: str) -> Cache:

@@ -35,6 +35,8 @@ def test_reflex_run_backend_only_migrates_and_ensures_the_admin(tmp_path) -> Non
         "ADMIN_EMAIL": "Root@Example.com",
         "ADMIN_PASSWORD": "root-pass-123",
         "REFLEX_UPLOADED_FILES_DIR": str(tmp_path / "uploads"),
+        # Reflex empties its sessions folder at start: not the one a browser-suite server uses.
+        "REFLEX_STATES_WORKDIR": str(tmp_path / "states"),
     }
     log = tmp_path / "server.log"
     process = subprocess.Popen(

@@ -7,11 +7,14 @@ main thread for the rest of the session.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,6 +73,10 @@ def _wait_until_serving(base_url: str, process: subprocess.Popen, log: Path) -> 
 def start_server(name: str, extra_env: dict[str, str] | None = None):
     """Start OMS on a fresh database; return (base_url, process, log path)."""
     port = _free_port()
+    # Reflex keeps a one-worker server's sessions in files there, and empties the folder
+    # when a server starts: each server gets its own, so starting one never drops another's.
+    states = tempfile.mkdtemp(prefix=f"oms-{name}-states-")
+    atexit.register(shutil.rmtree, states, ignore_errors=True)
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"{name}-server.log"
     env = {
@@ -85,6 +92,7 @@ def start_server(name: str, extra_env: dict[str, str] | None = None):
         "BCRYPT_ROUNDS": "4",
         # The webhook tests' receivers listen on 127.0.0.1.
         "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1",
+        "REFLEX_STATES_WORKDIR": states,
         **(extra_env or {}),
     }
     import redis
