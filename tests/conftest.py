@@ -62,7 +62,8 @@ def clean_state(request: pytest.FixtureRequest) -> None:
         conn.execute(
             text(
                 "TRUNCATE users, auth_sessions, refresh_tokens, products, categories, orders, "
-                "order_items, order_events, order_notes RESTART IDENTITY CASCADE"
+                "order_items, order_events, order_notes, api_keys, audit_entries "
+                "RESTART IDENTITY CASCADE"
             )
         )
     client = get_cache().client
