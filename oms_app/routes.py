@@ -9,4 +9,6 @@ ADMIN = "/admin"
 ADMIN_PRODUCTS = "/admin/products"
 ADMIN_ORDERS = "/admin/orders"
 ADMIN_USERS = "/admin/users"
+ADMIN_INTEGRATIONS = "/admin/integrations"
+ADMIN_AUDIT = "/admin/audit"
 RESET_PASSWORD = "/reset-password"  # noqa: S105 - a page route, not a password

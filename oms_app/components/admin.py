@@ -14,6 +14,8 @@ SECTIONS = (
     ("Products", routes.ADMIN_PRODUCTS, "package"),
     ("Orders", routes.ADMIN_ORDERS, "receipt"),
     ("Users", routes.ADMIN_USERS, "users"),
+    ("Integrations", routes.ADMIN_INTEGRATIONS, "plug"),
+    ("Audit", routes.ADMIN_AUDIT, "scroll-text"),
 )
 # The row-actions column stays in view on a narrow screen while the others scroll beneath it.
 STICKY_END = {

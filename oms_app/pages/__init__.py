@@ -2,7 +2,9 @@
 (components/templates.py); the app adds them."""
 
 from oms_app.pages import (  # noqa: F401
+    admin_audit,
     admin_dashboard,
+    admin_integrations,
     admin_orders,
     admin_products,
     admin_users,
