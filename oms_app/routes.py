@@ -12,6 +12,7 @@ ADMIN_ORDERS = "/admin/orders"
 ADMIN_USERS = "/admin/users"
 ADMIN_CATEGORIES = "/admin/categories"
 ADMIN_INTEGRATIONS = "/admin/integrations"
+ADMIN_AUDIT = "/admin/audit"
 RESET_PASSWORD = "/reset-password"  # noqa: S105 - a page route, not a password
 
 # Pages of one thing; the bracketed part is the id in the address.

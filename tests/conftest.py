@@ -62,7 +62,8 @@ def clean_state(request: pytest.FixtureRequest) -> None:
         conn.execute(
             text(
                 "TRUNCATE users, auth_sessions, refresh_tokens, products, categories, orders, "
-                "order_items, order_events, order_notes, webhook_endpoints, webhook_events "
+                "order_items, order_events, order_notes, webhook_endpoints, webhook_events, "
+                "api_keys, audit_entries "
                 "RESTART IDENTITY CASCADE"
             )
         )

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from oms_app.api.cached_reads import CachedReadsMiddleware
 from oms_app.api.csp import install_content_security_policy
+from oms_app.api.deps import checked_credentials
 from oms_app.api.errors import install_error_handlers
 from oms_app.api.hardening import install_hardening
 from oms_app.api.middleware import install_request_context
 from oms_app.api.responses import ERROR_RESPONSES
-from oms_app.api.routes import categories, health, orders, products, users, webhooks
+from oms_app.api.routes import (
+    api_keys,
+    audit,
+    categories,
+    health,
+    orders,
+    products,
+    users,
+    webhooks,
+)
 
 API_PREFIX = "/api"
 
@@ -29,12 +39,19 @@ def create_api() -> FastAPI:
         # No validator badge: it would load an image from a third-party host.
         swagger_ui_parameters={"persistAuthorization": True, "validatorUrl": None},
     )
-    v1 = APIRouter(prefix=f"{API_PREFIX}/v1", responses=ERROR_RESPONSES)
+    # Any credential sent is checked on every route, public ones too: a bad one is a 401.
+    v1 = APIRouter(
+        prefix=f"{API_PREFIX}/v1",
+        responses=ERROR_RESPONSES,
+        dependencies=[Depends(checked_credentials)],
+    )
     v1.include_router(users.router)
     v1.include_router(products.router)
     v1.include_router(categories.router)
     v1.include_router(orders.router)
     v1.include_router(webhooks.router)
+    v1.include_router(api_keys.router)
+    v1.include_router(audit.router)
     api.include_router(v1)
     api.include_router(health.router, prefix=API_PREFIX)
     install_error_handlers(api)

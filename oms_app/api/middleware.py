@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oms_app.core.logging import request_id
+from oms_app.core.logging import client_address, request_id
 
 HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -48,6 +48,8 @@ class RequestContextMiddleware:
 
         rid = incoming_request_id(scope) or uuid.uuid4().hex
         token = request_id.set(rid)
+        client = scope.get("client")
+        address_token = client_address.set(client[0] if client else None)
         started = time.perf_counter()
         status = 500  # what the client sees if the app dies before answering
 
@@ -77,6 +79,7 @@ class RequestContextMiddleware:
                     },
                 )
             request_id.reset(token)
+            client_address.reset(address_token)
 
 
 def install_request_context(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ SECTIONS = (
     ("Orders", routes.ADMIN_ORDERS, "receipt"),
     ("Users", routes.ADMIN_USERS, "users"),
     ("Integrations", routes.ADMIN_INTEGRATIONS, "plug"),
+    ("Audit", routes.ADMIN_AUDIT, "scroll-text"),
 )
 # The row-actions column stays in view on a narrow screen while the others scroll beneath it.
 STICKY_END = {

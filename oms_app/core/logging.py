@@ -15,6 +15,16 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+# Where the request or UI event came from, for the audit log (never written to log lines).
+client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
+
+
+def bind_request(rid: str, address: str | None) -> None:
+    """Name the request (or Reflex event) being served and its client, for the rest of the
+    current task: REST requests and UI events both call this, in one place each."""
+    request_id.set(rid)
+    client_address.set(address or None)
+
 
 # Attributes every LogRecord has; anything else was passed in `extra=` and is worth emitting.
 _STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {

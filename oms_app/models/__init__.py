@@ -1,5 +1,7 @@
 """Tables and the schemas at their edges. Importing this package registers every table."""
 
+from oms_app.models.api_key import ApiKey
+from oms_app.models.audit import AuditEntry
 from oms_app.models.category import Category
 from oms_app.models.one_time_token import OneTimeToken
 from oms_app.models.order import Order, OrderEvent, OrderItem, OrderStatus
@@ -14,6 +16,8 @@ from oms_app.models.webhook import (
 )
 
 __all__ = [
+    "ApiKey",
+    "AuditEntry",
     "AuthSession",
     "Category",
     "OneTimeToken",

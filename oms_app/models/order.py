@@ -103,6 +103,14 @@ class OrderEvent(SQLModel, table=True):
     actor_id: int | None = SQLField(
         default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
     )
+    # Set instead of actor_id when an API key made the change. Keys are revoked, never deleted.
+    actor_key_id: int | None = SQLField(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("api_keys.id", ondelete="SET NULL", name="fk_order_events_actor_key_id"),
+        ),
+    )
     created_at: datetime = timestamp_field()
 
 
@@ -119,6 +127,14 @@ class OrderNote(SQLModel, table=True):
     )
     author_id: int | None = SQLField(
         default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    # Set instead of author_id when an API key wrote it.
+    author_key_id: int | None = SQLField(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("api_keys.id", ondelete="SET NULL", name="fk_order_notes_author_key_id"),
+        ),
     )
     # Who wrote it, as they were named then: still known after the account is gone.
     author_name: str = SQLField(max_length=255)
@@ -168,6 +184,8 @@ class OrderCreate(BaseModel):
     product_id: RowId | None = None
     quantity: Quantity | None = None
     shipping_address: ShippingAddress | None = None
+    # Whose order it is, when an API key (orders:write) places it; people order for themselves.
+    customer_id: RowId | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> OrderCreate:
@@ -207,7 +225,9 @@ class OrderEventPublic(BaseModel):
     from_status: OrderStatus | None
     to_status: OrderStatus
     actor_id: int | None
-    # The actor's current name; null once the account is gone.
+    # The API key that made the change, when a key did (then actor_id is null).
+    actor_key_id: int | None = None
+    # The actor's current name (the key's, for a key); null once the account is gone.
     actor_name: str | None = None
     created_at: datetime
 
@@ -227,6 +247,7 @@ class OrderNotePublic(BaseModel):
     id: int
     text: str
     author_id: int | None
+    author_key_id: int | None = None
     author_name: str
     created_at: datetime
 

@@ -2,6 +2,7 @@
 (components/templates.py); the app adds them."""
 
 from oms_app.pages import (  # noqa: F401
+    admin_audit,
     admin_categories,
     admin_customer,
     admin_dashboard,

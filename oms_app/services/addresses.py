@@ -9,12 +9,13 @@ from sqlmodel import select
 from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, NotFound
 from oms_app.models.address import Country, ShippingAddress, country_list
+from oms_app.models.api_key import Scope
 from oms_app.models.common import utcnow
 from oms_app.models.order import Order, OrderPublic, OrderStatus
 from oms_app.models.user import User
 from oms_app.services import live
 from oms_app.services.order_views import admin_view
-from oms_app.services.permissions import require_admin
+from oms_app.services.permissions import Actor, require
 
 
 def countries() -> list[Country]:
@@ -35,9 +36,9 @@ def last_shipping_address(actor: User) -> ShippingAddress | None:
     return None if stored is None else ShippingAddress.from_stored(stored)
 
 
-def change_address(actor: User, order_id: int, address: ShippingAddress) -> OrderPublic:
+def change_address(actor: Actor, order_id: int, address: ShippingAddress) -> OrderPublic:
     """Replace a pending order's address (admins). Once it has shipped, the parcel has gone."""
-    require_admin(actor)
+    require(actor, Scope.ORDERS_WRITE)
     with session_scope() as session:
         # Compare-and-set on the status: an order shipped meanwhile keeps the address it left with.
         changed = session.execute(

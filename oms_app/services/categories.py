@@ -17,13 +17,14 @@ from sqlmodel import Session, select
 
 from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, NotFound
+from oms_app.models.api_key import Scope
 from oms_app.models.category import MAX_SLUG, Category, CategoryPublic, CategoryWrite
 from oms_app.models.common import MAX_INT32, Page, PageParams, utcnow
 from oms_app.models.product import Product
-from oms_app.models.user import User
+from oms_app.services import audit
 from oms_app.services.catalogue_cache import LIST_NAMESPACE, cached_json, cached_json_async
 from oms_app.services.catalogue_cache import invalidate as invalidate_lists
-from oms_app.services.permissions import require_admin
+from oms_app.services.permissions import Actor, require
 
 CategoryPage = Page[CategoryPublic]
 # Letters that Unicode does not decompose into ASCII but every reader would spell out.
@@ -130,8 +131,8 @@ def require_exists(session: Session, category_id: int) -> None:
 # --- changing ------------------------------------------------------------------------------
 
 
-def create_category(actor: User, data: CategoryWrite) -> CategoryPublic:
-    require_admin(actor)
+def create_category(actor: Actor, data: CategoryWrite) -> CategoryPublic:
+    require(actor, Scope.PRODUCTS_WRITE)
     slug = slugify(data.name)
     try:
         with session_scope() as session:
@@ -139,6 +140,14 @@ def create_category(actor: User, data: CategoryWrite) -> CategoryPublic:
             category = Category(name=data.name, slug=slug)
             session.add(category)
             session.flush()
+            audit.record(
+                session,
+                actor,
+                "category.create",
+                "category",
+                category.id,
+                {"name": (None, category.name), "slug": (None, slug)},
+            )
             created = _public(category, 0)
     except IntegrityError:  # created by someone else between the check and the insert
         raise _duplicate(data.name) from None
@@ -146,16 +155,19 @@ def create_category(actor: User, data: CategoryWrite) -> CategoryPublic:
     return created
 
 
-def update_category(actor: User, category_id: int, data: CategoryWrite) -> CategoryPublic:
+def update_category(actor: Actor, category_id: int, data: CategoryWrite) -> CategoryPublic:
     """Rename a category; its slug follows the new name."""
-    require_admin(actor)
+    require(actor, Scope.PRODUCTS_WRITE)
     slug = slugify(data.name)
     try:
         with session_scope() as session:
             category = _lock(session, category_id)
             _refuse_duplicate(session, data.name, slug, category_id)
+            before = audit.snapshot(category, ("name", "slug"))
             category.name, category.slug, category.updated_at = data.name, slug, utcnow()
             session.flush()
+            if changed := audit.diff(before, audit.snapshot(category, ("name", "slug"))):
+                audit.record(session, actor, "category.update", "category", category_id, changed)
             updated = _public(category, _live_count(session, category_id))
     except IntegrityError:
         raise _duplicate(data.name) from None
@@ -164,14 +176,15 @@ def update_category(actor: User, category_id: int, data: CategoryWrite) -> Categ
     return updated
 
 
-def delete_category(actor: User, category_id: int) -> None:
+def delete_category(actor: Actor, category_id: int) -> None:
     """Delete a category no live product uses; soft-deleted products lose it."""
-    require_admin(actor)
+    require(actor, Scope.PRODUCTS_WRITE)
     name = f"#{category_id}"
     try:
         with session_scope() as session:
             # The row lock makes products being put in this category wait for the outcome.
-            name = _lock(session, category_id).name
+            category = _lock(session, category_id)
+            name = category.name
             in_use = _live_count(session, category_id)
             if in_use:
                 raise _in_use(name, in_use)
@@ -181,6 +194,14 @@ def delete_category(actor: User, category_id: int) -> None:
                 .values(category_id=None)
             )
             session.execute(delete(Category).where(Category.id == category_id))
+            audit.record(
+                session,
+                actor,
+                "category.delete",
+                "category",
+                category_id,
+                audit.removed(audit.snapshot(category, ("name", "slug"))),
+            )
     except IntegrityError:
         # A deleted product was restored meanwhile and still points here (foreign key).
         raise _in_use(name, 1) from None

@@ -17,11 +17,12 @@ from itertools import groupby
 from sqlmodel import select
 
 from oms_app.core.db import session_scope
+from oms_app.models.api_key import Scope
 from oms_app.models.order import Order, OrderItem, OrderStatus
 from oms_app.models.order_filters import OrderFilters
 from oms_app.models.user import User
 from oms_app.services import order_queries
-from oms_app.services.permissions import require_admin
+from oms_app.services.permissions import Actor, require
 
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
 HEADER = (
@@ -43,14 +44,14 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def iter_orders_csv(
-    actor: User, status: OrderStatus | None = None, filters: OrderFilters | None = None
+    actor: Actor, status: OrderStatus | None = None, filters: OrderFilters | None = None
 ) -> Iterator[str]:
     """CSV lines (header first) of the orders these filters (and `status`) select, in their sort.
 
     The permission check runs now, not when the first line is read, so a refusal happens
     before a response starts streaming.
     """
-    require_admin(actor)
+    require(actor, Scope.ORDERS_READ)
     return _lines((filters or OrderFilters()).with_status(status))
 
 

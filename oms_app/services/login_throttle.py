@@ -28,6 +28,8 @@ class Limit:
 EMAIL = Limit("email", free_failures=5)
 # Many people can share one address (offices, mobile carriers): be more lenient per address.
 ADDRESS = Limit("address", free_failures=20)
+# Presenting unknown or revoked API keys, per client address: as lenient as logins per address.
+KEY_ADDRESS = Limit("key-address", free_failures=20)
 
 
 def _key(limit: Limit, value: str) -> str:
@@ -68,3 +70,18 @@ def _fail(key: str, limit: Limit) -> None:
     failures = counters.hit(key, WINDOW_SECONDS).count
     if seconds := _lock_seconds(limit, failures):
         counters.lock(key, seconds)
+
+
+def check_key_attempts(address: str | None) -> None:
+    """Raise TooManyRequests while the address is locked for presenting bad API keys."""
+    wait = counters.locked_for(_key(KEY_ADDRESS, address or ""))
+    if wait > 0:
+        raise TooManyRequests(
+            "Too many invalid API keys from your address. Please wait before trying again.",
+            retry_after=max(math.ceil(wait), 1),
+        )
+
+
+def record_key_failure(address: str | None) -> None:
+    # Never cleared by a good key: one valid key must not wipe out the record of guessing.
+    _fail(_key(KEY_ADDRESS, address or ""), KEY_ADDRESS)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, select
 
 from oms_app.models.address import ShippingAddress
+from oms_app.models.api_key import ApiKey
 from oms_app.models.order import (
     Order,
     OrderCustomer,
@@ -106,18 +107,20 @@ def _customers(session: Session, user_ids: set[int]) -> dict[int, OrderCustomer]
 def _events(session: Session, ids: list[int]) -> dict[int, list[OrderEventPublic]]:
     events: dict[int, list[OrderEventPublic]] = defaultdict(list)
     rows = session.exec(
-        select(OrderEvent, User.name)
+        select(OrderEvent, User.name, ApiKey.name)
         .outerjoin(User, User.id == OrderEvent.actor_id)
+        .outerjoin(ApiKey, ApiKey.id == OrderEvent.actor_key_id)
         .where(OrderEvent.order_id.in_(ids))
         .order_by(OrderEvent.id)
     )
-    for event, actor_name in rows:
+    for event, user_name, key_name in rows:
         events[event.order_id].append(
             OrderEventPublic(
                 from_status=event.from_status,
                 to_status=event.to_status,
                 actor_id=event.actor_id,
-                actor_name=actor_name,
+                actor_key_id=event.actor_key_id,
+                actor_name=user_name or key_name,
                 created_at=event.created_at,
             )
         )

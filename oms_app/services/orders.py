@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from oms_app.core.db import session_scope
-from oms_app.core.errors import Conflict, Forbidden, NotFound
+from oms_app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from oms_app.models.api_key import Scope
 from oms_app.models.common import Page, PageParams, utcnow
 from oms_app.models.order import (
     Order,
@@ -35,7 +36,17 @@ from oms_app.models.product import Product
 from oms_app.models.user import User
 from oms_app.services import live, order_queries, products, webhook_outbox
 from oms_app.services.order_views import customer_of, public, shape
-from oms_app.services.permissions import require_admin, require_self_or_admin
+from oms_app.services.permissions import (
+    Actor,
+    ActorRef,
+    allows,
+    is_key,
+    ref,
+    require,
+    require_person,
+    require_self_or_admin,
+    screen,
+)
 
 NEXT_STATUSES: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PENDING: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED}),
@@ -64,19 +75,23 @@ class PlacedOrder:
     created: bool  # False when an Idempotency-Key replayed an earlier order
 
 
-def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = None) -> PlacedOrder:
-    """Turn a cart into one order: every line gets its stock, or nothing happens at all."""
+def place_order(actor: Actor, data: OrderCreate, idempotency_key: str | None = None) -> PlacedOrder:
+    """Turn a cart into one order: every line gets its stock, or nothing happens at all.
+    A person orders for themselves; an API key with orders:write for `data.customer_id`."""
+    customer_id = _customer_id(actor, data)
+    who = ref(actor)
     wanted: dict[int, int] = defaultdict(int)
     for line in data.lines:
         wanted[line.product_id] += line.quantity
     fingerprint = _fingerprint(wanted, data)
 
     if idempotency_key is not None:
-        replay = _replay(actor, idempotency_key, fingerprint)
+        replay = _replay(customer_id, idempotency_key, fingerprint)
         if replay is not None:
             return replay
     try:
         with session_scope() as session:
+            customer = _lock_customer(session, customer_id) if is_key(actor) else actor
             # Which webhook events anyone wants, read before any product row is locked.
             webhook_outbox.subscribed(session)
             # Stock first, then the order's rows. A line's foreign key key-share-locks its
@@ -85,23 +100,46 @@ def place_order(actor: User, data: OrderCreate, idempotency_key: str | None = No
             # before updating it. Written after it, the row is already ours.
             order, items, left = _write_order(
                 session,
-                _NewOrder(actor.id, wanted, data, idempotency_key, fingerprint),
+                _NewOrder(customer_id, who, wanted, data, idempotency_key, fingerprint),
             )
-            webhook_outbox.order_created(session, order, items, actor)
+            webhook_outbox.order_created(session, order, items, customer, who)
             webhook_outbox.stock_taken(session, left)
     except (IntegrityError, InsufficientStock):
         # A retry of an order still being placed waits for it on the product's row lock, then
         # finds either its Idempotency-Key taken or the stock it took gone: both mean "replay".
         if idempotency_key is None:
             raise
-        replay = _replay(actor, idempotency_key, fingerprint)
+        replay = _replay(customer_id, idempotency_key, fingerprint)
         if replay is None:
             raise
         return replay
-    placed = public(order, items, customer=customer_of(actor))
+    placed = public(order, items, customer=customer_of(customer))
     products.invalidate(wanted)
     _announce(placed, created=True)
     return PlacedOrder(placed, created=True)
+
+
+def _customer_id(actor: Actor, data: OrderCreate) -> int:
+    if not is_key(actor):
+        person = require_person(actor)
+        if data.customer_id is not None and data.customer_id != person.id:
+            raise Forbidden("You can only place orders for yourself")
+        return person.id
+    require(actor, Scope.ORDERS_WRITE)
+    if data.customer_id is None:
+        raise InvalidInput("customer_id is required when an API key places an order")
+    return data.customer_id
+
+
+def _lock_customer(session: Session, customer_id: int) -> User:
+    """The customer a key orders for, share-locked so the account cannot go before the order
+    that names it is written."""
+    customer = session.exec(
+        select(User).where(User.id == customer_id).with_for_update(key_share=True)
+    ).first()
+    if customer is None:
+        raise NotFound("Customer not found")
+    return customer
 
 
 def _fingerprint(wanted: dict[int, int], data: OrderCreate) -> str:
@@ -115,7 +153,8 @@ def _fingerprint(wanted: dict[int, int], data: OrderCreate) -> str:
 
 @dataclass(frozen=True)
 class _NewOrder:
-    user_id: int | None
+    user_id: int | None  # the customer's
+    who: ActorRef  # who placed it: the customer, or the API key placing it for them
     wanted: dict[int, int]  # quantity per product id
     data: OrderCreate
     idempotency_key: str | None
@@ -156,6 +195,8 @@ def _write_order(session: Session, new: _NewOrder) -> tuple[Order, list[OrderIte
                 "last_qty": new.wanted[last],
                 "others_total": _total(taken, new.wanted),
                 "user_id": new.user_id,
+                "actor_id": new.who.user_id,
+                "actor_key_id": new.who.key_id,
                 "address": None if new.address is None else json.dumps(new.address),
                 "key": new.idempotency_key,
                 "fingerprint": new.fingerprint if new.idempotency_key else None,
@@ -195,7 +236,7 @@ def _write_order(session: Session, new: _NewOrder) -> tuple[Order, list[OrderIte
         for pid, line in sorted(taken.items())
     ]
     if order_id is None:
-        _insert_rows(session, order, items)
+        _insert_rows(session, new, order, items)
     return order, items, {pid: line.left for pid, line in taken.items()}
 
 
@@ -229,8 +270,8 @@ WITH taken AS (
              AS line(product_id, product_name, quantity, unit_price, n)
     ORDER BY line.n
 ), event AS (
-    INSERT INTO order_events (order_id, to_status, actor_id, created_at)
-    SELECT placed.id, 'pending', :user_id, :now FROM placed
+    INSERT INTO order_events (order_id, to_status, actor_id, actor_key_id, created_at)
+    SELECT placed.id, 'pending', :actor_id, :actor_key_id, :now FROM placed
 )
 SELECT placed.id, taken.name, taken.price, taken.stock FROM placed, taken
 """
@@ -267,7 +308,7 @@ def _why_no_stock(session: Session, product_id: int, quantity: int) -> Exception
     return InsufficientStock(product_id, product.name, product.stock, quantity)
 
 
-def _insert_rows(session: Session, order: Order, items: list[OrderItem]) -> None:
+def _insert_rows(session: Session, new: _NewOrder, order: Order, items: list[OrderItem]) -> None:
     """The order's rows as plain INSERTs, for databases without writable CTEs (SQLite)."""
     order.id = session.execute(
         insert(Order.__table__)
@@ -284,7 +325,8 @@ def _insert_rows(session: Session, order: Order, items: list[OrderItem]) -> None
         insert(OrderEvent.__table__).values(
             order_id=order.id,
             to_status=OrderStatus.PENDING,
-            actor_id=order.user_id,
+            actor_id=new.who.user_id,
+            actor_key_id=new.who.key_id,
             created_at=order.created_at,
         )
     )
@@ -303,10 +345,10 @@ _ORDER_COLUMNS = (
 _ITEM_COLUMNS = ("order_id", "product_id", "product_name", "quantity", "unit_price")
 
 
-def _replay(actor: User, key: str, fingerprint: str) -> PlacedOrder | None:
+def _replay(customer_id: int, key: str, fingerprint: str) -> PlacedOrder | None:
     with session_scope() as session:
         order = session.exec(
-            select(Order).where(Order.user_id == actor.id, Order.idempotency_key == key)
+            select(Order).where(Order.user_id == customer_id, Order.idempotency_key == key)
         ).first()
         if order is None:
             return None
@@ -315,29 +357,30 @@ def _replay(actor: User, key: str, fingerprint: str) -> PlacedOrder | None:
         return PlacedOrder(shape(session, [order])[0], created=False)
 
 
-def get_order(actor: User, order_id: int) -> OrderPublic:
+def get_order(actor: Actor, order_id: int) -> OrderPublic:
+    screen(actor, Scope.ORDERS_READ)
     with session_scope() as session:
         order = session.get(Order, order_id)
         if order is None:
             raise NotFound("Order not found")
-        require_self_or_admin(actor, order.user_id, "Order")
-        # Internal notes are for admins only, never for the customer.
-        return shape(session, [order], history=True, notes=actor.is_admin)[0]
+        require_self_or_admin(actor, order.user_id, "Order", Scope.ORDERS_READ)
+        # Internal notes are for admins (and keys that read orders), never for the customer.
+        return shape(session, [order], history=True, notes=allows(actor, Scope.ORDERS_READ))[0]
 
 
 def list_orders(
-    actor: User,
+    actor: Actor,
     params: PageParams,
     status: OrderStatus | None = None,
     filters: OrderFilters | None = None,
 ) -> Page[OrderPublic]:
     """Every order (admins), narrowed by `filters` and, as before, by one `status`."""
-    require_admin(actor)
+    require(actor, Scope.ORDERS_READ)
     return _page(params, (filters or OrderFilters()).with_status(status))
 
 
 def list_my_orders(
-    actor: User,
+    actor: Actor,
     params: PageParams,
     status: OrderStatus | None = None,
     filters: MyOrderFilters | None = None,
@@ -345,7 +388,7 @@ def list_my_orders(
     """The actor's own orders, narrowed by status, dates and sort (never by someone else's)."""
     # Rebuilt as the base type: only what /orders/me offers applies (no search, no customer).
     mine = MyOrderFilters.model_validate((filters or MyOrderFilters()).model_dump())
-    return _page(params, mine.with_status(status), user_id=actor.id)
+    return _page(params, mine.with_status(status), user_id=require_person(actor).id)
 
 
 def _page(
@@ -357,17 +400,19 @@ def _page(
         return Page.of(shape(session, session.exec(rows).all()), total, params)
 
 
-def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderPublic:
-    """Move an order along its life. Owners may only cancel; admins may make any legal move."""
+def change_status(actor: Actor, order_id: int, new_status: OrderStatus) -> OrderPublic:
+    """Move an order along its life. Owners may only cancel; admins (and keys with
+    orders:write) may make any legal move."""
     new_status = OrderStatus(new_status)
     # Before any lookup: a shopper must not learn from 403 versus 404 which order ids exist.
-    if not actor.is_admin and new_status != OrderStatus.CANCELLED:
+    screen(actor, Scope.ORDERS_WRITE)
+    if not allows(actor, Scope.ORDERS_WRITE) and new_status != OrderStatus.CANCELLED:
         raise Forbidden("Only admins can change an order's status")
     with session_scope() as session:
         order = session.get(Order, order_id)
         if order is None:
             raise NotFound("Order not found")
-        require_self_or_admin(actor, order.user_id, "Order")
+        require_self_or_admin(actor, order.user_id, "Order", Scope.ORDERS_WRITE)
         current = OrderStatus(order.status)
         if new_status not in NEXT_STATUSES[current]:
             raise Conflict(f"Cannot change an order from {current} to {new_status}")
@@ -386,14 +431,20 @@ def change_status(actor: User, order_id: int, new_status: OrderStatus) -> OrderP
         restocked: list[int] = []
         if new_status == OrderStatus.CANCELLED:
             restocked = _restock(session, order_id)
+        who = ref(actor)
         session.add(
             OrderEvent(
-                order_id=order_id, from_status=current, to_status=new_status, actor_id=actor.id
+                order_id=order_id,
+                from_status=current,
+                to_status=new_status,
+                actor_id=who.user_id,
+                actor_key_id=who.key_id,
             )
         )
         session.flush()
         session.refresh(order)
-        result = shape(session, [order], history=True, notes=actor.is_admin)[0]
+        notes = allows(actor, Scope.ORDERS_READ)
+        result = shape(session, [order], history=True, notes=notes)[0]
         webhook_outbox.order_status_changed(session, order, current)
     if restocked:
         products.invalidate(restocked)
@@ -405,7 +456,7 @@ def _announce(order: OrderPublic, created: bool = False) -> None:
     live.order_changed(live.OrderChange(order.id, order.user_id, order.status.value, created))
 
 
-def cancel_order(actor: User, order_id: int) -> OrderPublic:
+def cancel_order(actor: Actor, order_id: int) -> OrderPublic:
     return change_status(actor, order_id, OrderStatus.CANCELLED)
 
 

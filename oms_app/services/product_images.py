@@ -24,11 +24,12 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from oms_app.core.db import session_scope
 from oms_app.core.errors import InvalidInput, PayloadTooLarge
 from oms_app.core.uploads import upload_dir
+from oms_app.models.api_key import Scope
 from oms_app.models.common import utcnow
 from oms_app.models.product import ProductPublic
-from oms_app.models.user import User
+from oms_app.services import audit
 from oms_app.services.catalogue_cache import invalidate
-from oms_app.services.permissions import require_admin
+from oms_app.services.permissions import Actor, require
 from oms_app.services.products import load_live
 
 log = logging.getLogger(__name__)
@@ -51,33 +52,34 @@ class EncodedImage:
     height: int
 
 
-def set_product_image(actor: User, product_id: int, data: bytes) -> ProductPublic:
+def set_product_image(actor: Actor, product_id: int, data: bytes) -> ProductPublic:
     """Give a product this image (replacing any other). Blocking: see the module's note."""
-    require_admin(actor)
+    require(actor, Scope.PRODUCTS_WRITE)
     with session_scope() as session:  # a missing product is refused before any decoding
         load_live(session, product_id)
-    return attach_image(product_id, data)
+    return attach_image(product_id, data, actor)
 
 
-def set_product_image_from_file(actor: User, product_id: int, file: BinaryIO) -> ProductPublic:
+def set_product_image_from_file(actor: Actor, product_id: int, file: BinaryIO) -> ProductPublic:
     """`set_product_image` reading an upload, never more than one byte past the limit."""
-    require_admin(actor)
+    require(actor, Scope.PRODUCTS_WRITE)
     return set_product_image(actor, product_id, file.read(MAX_IMAGE_BYTES + 1))
 
 
-def remove_product_image(actor: User, product_id: int) -> ProductPublic:
+def remove_product_image(actor: Actor, product_id: int) -> ProductPublic:
     """Take a product's image away (nothing happens when it has none)."""
-    require_admin(actor)
-    return _replace_paths(product_id, None, None)
+    require(actor, Scope.PRODUCTS_WRITE)
+    return _replace_paths(product_id, None, None, actor)
 
 
-def attach_image(product_id: int, data: bytes) -> ProductPublic:
-    """The work behind `set_product_image`, without the permission check: for start-up work
-    (the demo catalogue) only. Anything else goes through `set_product_image`."""
+def attach_image(product_id: int, data: bytes, actor: Actor | None = None) -> ProductPublic:
+    """The work behind `set_product_image`, without the permission check: without an `actor`
+    for start-up work (the demo catalogue) only, which the audit log does not record.
+    Anything else goes through `set_product_image`."""
     encoded = encode_image(data)
     full, thumbnail = _write(encoded)
     try:
-        return _replace_paths(product_id, full, thumbnail)
+        return _replace_paths(product_id, full, thumbnail, actor)
     except BaseException:
         _remove(full, thumbnail)
         raise
@@ -183,7 +185,9 @@ def _write(encoded: EncodedImage) -> tuple[str, str]:
     return full, thumbnail
 
 
-def _replace_paths(product_id: int, full: str | None, thumbnail: str | None) -> ProductPublic:
+def _replace_paths(
+    product_id: int, full: str | None, thumbnail: str | None, actor: Actor | None
+) -> ProductPublic:
     with session_scope() as session:
         product = load_live(session, product_id, lock=True)
         replaced = (product.image_path, product.thumbnail_path)
@@ -192,10 +196,23 @@ def _replace_paths(product_id: int, full: str | None, thumbnail: str | None) -> 
         product.image_path, product.thumbnail_path = full, thumbnail
         product.updated_at = utcnow()
         session.flush()
+        if actor is not None:
+            audit.record(
+                session,
+                actor,
+                "product.image_remove" if full is None else "product.image_set",
+                "product",
+                product_id,
+                {"image": (_file_name(replaced[0]), _file_name(full))},
+            )
         result = ProductPublic.model_validate(product)
     _remove(*replaced)
     invalidate([product_id])
     return result
+
+
+def _file_name(relative_path: str | None) -> str | None:
+    return None if relative_path is None else relative_path.rsplit("/", 1)[-1]
 
 
 def _remove(*relative_paths: str | None) -> None:

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, NotFound
+from oms_app.models.api_key import Scope
 from oms_app.models.common import Page, PageParams, utcnow
 from oms_app.models.product import (
     Product,
@@ -24,8 +25,7 @@ from oms_app.models.product import (
     ProductSort,
     ProductUpdate,
 )
-from oms_app.models.user import User
-from oms_app.services import categories
+from oms_app.services import audit, categories
 from oms_app.services.catalogue_cache import (
     LIST_NAMESPACE,
     cached_json,
@@ -35,7 +35,7 @@ from oms_app.services.catalogue_cache import (
     invalidate,
 )
 from oms_app.services.matching import contains
-from oms_app.services.permissions import require_admin
+from oms_app.services.permissions import Actor, require
 from oms_app.services.search import normalise_search
 
 ProductPage = Page[ProductPublic]
@@ -99,9 +99,9 @@ def list_products(
 
 
 def list_deleted_products(
-    actor: User, params: PageParams, search: str | None = None
+    actor: Actor, params: PageParams, search: str | None = None
 ) -> ProductPage:
-    require_admin(actor)
+    require(actor, Scope.PRODUCTS_READ)
     return _query_page(params, normalise_search(search), True, NO_FILTERS)
 
 
@@ -206,21 +206,33 @@ def get_product(product_id: int) -> ProductPublic:
     return ProductPublic.model_validate_json(get_product_json(product_id))
 
 
-def create_product(actor: User, data: ProductCreate) -> ProductPublic:
-    require_admin(actor)
+# What the audit log records of a product: what an admin can change.
+AUDITED_FIELDS = ("name", "description", "price", "stock", "category_id")
+
+
+def create_product(actor: Actor, data: ProductCreate) -> ProductPublic:
+    require(actor, Scope.PRODUCTS_WRITE)
     with session_scope() as session:
         if data.category_id is not None:
             categories.require_exists(session, data.category_id)
         product = Product(**data.model_dump())
         session.add(product)
         session.flush()
+        audit.record(
+            session,
+            actor,
+            "product.create",
+            "product",
+            product.id,
+            audit.created(audit.snapshot(product, AUDITED_FIELDS)),
+        )
         created = ProductPublic.model_validate(product)
     invalidate([created.id])
     return created
 
 
-def update_product(actor: User, product_id: int, data: ProductUpdate) -> ProductPublic:
-    require_admin(actor)
+def update_product(actor: Actor, product_id: int, data: ProductUpdate) -> ProductPublic:
+    require(actor, Scope.PRODUCTS_WRITE)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if "category_id" in data.model_fields_set:  # null here means "no category"
         changes["category_id"] = data.category_id
@@ -228,27 +240,30 @@ def update_product(actor: User, product_id: int, data: ProductUpdate) -> Product
         if changes.get("category_id") is not None:
             categories.require_exists(session, changes["category_id"])
         product = load_live(session, product_id, lock=True)
+        before = audit.snapshot(product, AUDITED_FIELDS)
         for field, value in changes.items():
             setattr(product, field, value)
         product.updated_at = utcnow()
         session.flush()
+        if changed := audit.diff(before, audit.snapshot(product, AUDITED_FIELDS)):
+            audit.record(session, actor, "product.update", "product", product_id, changed)
         session.expire(product, ["category"])  # reload it for the new category_id
         updated = ProductPublic.model_validate(product)
     invalidate([product_id])
     return updated
 
 
-def delete_product(actor: User, product_id: int) -> None:
-    require_admin(actor)
-    _set_deleted(product_id, deleted=True)
+def delete_product(actor: Actor, product_id: int) -> None:
+    require(actor, Scope.PRODUCTS_WRITE)
+    _set_deleted(actor, product_id, deleted=True)
 
 
-def restore_product(actor: User, product_id: int) -> ProductPublic:
-    require_admin(actor)
-    return _set_deleted(product_id, deleted=False)
+def restore_product(actor: Actor, product_id: int) -> ProductPublic:
+    require(actor, Scope.PRODUCTS_WRITE)
+    return _set_deleted(actor, product_id, deleted=False)
 
 
-def _set_deleted(product_id: int, deleted: bool) -> ProductPublic:
+def _set_deleted(actor: Actor, product_id: int, deleted: bool) -> ProductPublic:
     with session_scope() as session:
         changed = session.execute(
             update(Product)
@@ -261,6 +276,14 @@ def _set_deleted(product_id: int, deleted: bool) -> ProductPublic:
             if exists is None or deleted:
                 raise NotFound("Product not found")
             raise Conflict("Product is not deleted")
+        audit.record(
+            session,
+            actor,
+            "product.delete" if deleted else "product.restore",
+            "product",
+            product_id,
+            {"is_deleted": (not deleted, deleted)},
+        )
         result = ProductPublic.model_validate(changed)
     invalidate([product_id])
     return result

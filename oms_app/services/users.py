@@ -9,20 +9,27 @@ from sqlmodel import Session, select
 from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, Forbidden, NotFound
 from oms_app.core.security import hash_password, verify_password
+from oms_app.models.api_key import Scope
 from oms_app.models.common import Page, PageParams, utcnow
 from oms_app.models.user import Role, User, UserPublic, UserUpdate
-from oms_app.services import auth
-from oms_app.services.permissions import require_admin, require_self_or_admin
+from oms_app.services import audit, auth
+from oms_app.services.permissions import (
+    Actor,
+    require,
+    require_admin,
+    require_person,
+    require_self_or_admin,
+)
 
 
-def get_user(actor: User, user_id: int) -> UserPublic:
-    require_self_or_admin(actor, user_id, "User")
+def get_user(actor: Actor, user_id: int) -> UserPublic:
+    require_self_or_admin(actor, user_id, "User", Scope.USERS_READ)
     with session_scope() as session:
         return UserPublic.model_validate(_load(session, user_id))
 
 
-def list_users(actor: User, params: PageParams) -> Page[UserPublic]:
-    require_admin(actor)
+def list_users(actor: Actor, params: PageParams) -> Page[UserPublic]:
+    require(actor, Scope.USERS_READ)
     with session_scope() as session:
         total = session.exec(select(func.count()).select_from(User)).one()
         users = session.exec(
@@ -40,14 +47,16 @@ def count_shoppers() -> int:
 
 
 def update_user(
-    actor: User, user_id: int, data: UserUpdate, current_login: str | None = None
+    actor: Actor, user_id: int, data: UserUpdate, current_login: str | None = None
 ) -> UserPublic:
     """Users change themselves (the email and password need the current password); admins
     change anyone, without it. A new password ends every other login of that user; the
-    caller's own `current_login` goes on when they changed their own password.
+    caller's own `current_login` goes on when they changed their own password. Every change
+    by an admin is audited (a shopper's change of their own account is not an admin action).
     """
-    own = actor.id == user_id
-    if not own and not actor.is_admin:
+    person = require_person(actor)
+    own = person.id == user_id
+    if not own and not person.is_admin:
         raise NotFound("User not found")
     # bcrypt before the row lock, so logins of this user wait for the change only briefly.
     new_hash = hash_password(data.password) if data.password is not None else None
@@ -65,6 +74,7 @@ def update_user(
             raise Forbidden(
                 "current_password is required and must be correct to change the email or password"
             )
+        before = audit.snapshot(user, ("name", "email"))
         if data.name is not None:
             user.name = data.name
         if data.email is not None:
@@ -78,14 +88,20 @@ def update_user(
         except IntegrityError:
             session.rollback()
             raise Conflict("Email already registered") from None
+        changed = audit.diff(before, audit.snapshot(user, ("name", "email")))
+        if new_hash is not None:
+            changed["password"] = (True, True)  # recorded as changed, never with a value
+        if person.is_admin and changed:
+            audit.record(session, actor, "user.update", "user", user_id, changed)
         return UserPublic.model_validate(user)
 
 
-def toggle_role(actor: User, user_id: int) -> UserPublic:
+def toggle_role(actor: Actor, user_id: int) -> UserPublic:
     require_admin(actor)
     with session_scope() as session:
         admin_ids = _lock_admins(session)
         user = _load(session, user_id)
+        before = user.role
         if user.is_admin:
             if admin_ids == [user.id]:
                 raise Conflict("The last admin cannot be demoted")
@@ -94,10 +110,11 @@ def toggle_role(actor: User, user_id: int) -> UserPublic:
             user.role = Role.ADMIN
         user.updated_at = utcnow()
         session.flush()
+        audit.record(session, actor, "user.role", "user", user_id, {"role": (before, user.role)})
         return UserPublic.model_validate(user)
 
 
-def delete_user(actor: User, user_id: int) -> None:
+def delete_user(actor: Actor, user_id: int) -> None:
     """Delete the account; its orders stay, no longer linked to anyone."""
     require_admin(actor)
     with session_scope() as session:
@@ -105,6 +122,14 @@ def delete_user(actor: User, user_id: int) -> None:
         user = _load(session, user_id)
         if admin_ids == [user.id]:
             raise Conflict("The last admin cannot be deleted")
+        audit.record(
+            session,
+            actor,
+            "user.delete",
+            "user",
+            user_id,
+            audit.removed(audit.snapshot(user, ("name", "email", "role"))),
+        )
         session.delete(user)
 
 

@@ -36,6 +36,7 @@ from oms_app.models.webhook import (
     WebhookSubscription,
 )
 from oms_app.services.order_views import admin_view, customer_of, public
+from oms_app.services.permissions import ActorRef
 from oms_app.services.stock_levels import LOW_STOCK_THRESHOLD
 
 log = logging.getLogger(__name__)
@@ -117,18 +118,22 @@ def mark_written(session: Session) -> None:
 # --- what the services report -------------------------------------------------------------
 
 
-def order_created(session: Session, order: Order, items: Sequence[OrderItem], actor: User) -> None:
-    """A new order, shaped from the rows just written (no query: this is the hot path)."""
+def order_created(
+    session: Session, order: Order, items: Sequence[OrderItem], customer: User, who: ActorRef
+) -> None:
+    """A new order, shaped from the rows just written (no query: this is the hot path).
+    `who` placed it: the customer, or an API key ordering for them."""
     if EventType.ORDER_CREATED not in subscribed(session):
         return
     history = OrderEventPublic(
         from_status=None,
         to_status=OrderStatus.PENDING,
-        actor_id=actor.id,
-        actor_name=actor.name,
+        actor_id=who.user_id,
+        actor_key_id=who.key_id,
+        actor_name=who.name,
         created_at=order.created_at,
     )
-    view = public(order, items, customer=customer_of(actor), events=[history], notes=[])
+    view = public(order, items, customer=customer_of(customer), events=[history], notes=[])
     enqueue(session, EventType.ORDER_CREATED, {"order": view.model_dump(mode="json")})
 
 

@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from oms_app.core.db import session_scope
 from oms_app.core.errors import Conflict, NotFound
+from oms_app.models.api_key import Scope
 from oms_app.models.common import Page, PageParams, utcnow
-from oms_app.models.user import User
 from oms_app.models.webhook import (
     AttemptPublic,
     DeliveryPublic,
@@ -33,8 +33,8 @@ from oms_app.models.webhook import (
     WebhookSubscription,
     WebhookWithSecret,
 )
-from oms_app.services import webhook_outbox, webhook_sender, webhook_targets
-from oms_app.services.permissions import require_admin
+from oms_app.services import audit, webhook_outbox, webhook_sender, webhook_targets
+from oms_app.services.permissions import Actor, require
 
 # After a rotation the old secret keeps signing this long, so receivers can switch at leisure.
 ROTATION_OVERLAP = timedelta(hours=24)
@@ -45,8 +45,8 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _require_manager(actor: User) -> None:
-    require_admin(actor)
+def _require_manager(actor: Actor) -> None:
+    require(actor, Scope.WEBHOOKS_MANAGE)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def _load(session: Session, endpoint_id: int, lock: bool = False) -> WebhookEndp
     return endpoint
 
 
-def list_webhooks(actor: User, params: PageParams) -> Page[WebhookPublic]:
+def list_webhooks(actor: Actor, params: PageParams) -> Page[WebhookPublic]:
     _require_manager(actor)
     with session_scope() as session:
         total = session.exec(select(func.count()).select_from(WebhookEndpoint)).one()
@@ -101,14 +101,14 @@ def list_webhooks(actor: User, params: PageParams) -> Page[WebhookPublic]:
     return Page.of(data, total, params)
 
 
-def get_webhook(actor: User, endpoint_id: int) -> WebhookPublic:
+def get_webhook(actor: Actor, endpoint_id: int) -> WebhookPublic:
     _require_manager(actor)
     with session_scope() as session:
         endpoint = _load(session, endpoint_id)
         return _public(endpoint, _events_of(session, [endpoint_id]).get(endpoint_id, []))
 
 
-def list_deliveries(actor: User, endpoint_id: int, params: PageParams) -> Page[DeliveryPublic]:
+def list_deliveries(actor: Actor, endpoint_id: int, params: PageParams) -> Page[DeliveryPublic]:
     """One endpoint's deliveries, newest first, each with every attempt (oldest first)."""
     _require_manager(actor)
     with session_scope() as session:
@@ -158,7 +158,7 @@ def _deliveries_public(
 # --- changing ------------------------------------------------------------------------------
 
 
-def create_webhook(actor: User, data: WebhookCreate) -> WebhookWithSecret:
+def create_webhook(actor: Actor, data: WebhookCreate) -> WebhookWithSecret:
     """A new endpoint; the answer carries its secret, which is never shown again."""
     _require_manager(actor)
     webhook_targets.check(data.url)
@@ -171,20 +171,36 @@ def create_webhook(actor: User, data: WebhookCreate) -> WebhookWithSecret:
             for event_type in data.events
         )
         session.flush()
+        events = [event_type.value for event_type in data.events]
+        audit.record(
+            session,
+            actor,
+            "webhook.create",
+            "webhook",
+            endpoint.id,
+            {
+                "url": (None, endpoint.url),
+                "events": (None, events),
+                "secret": (None, endpoint.secret),
+            },
+        )
         public = _public(endpoint, list(data.events))
         return WebhookWithSecret(**public.model_dump(), secret=endpoint.secret)
 
 
-def delete_webhook(actor: User, endpoint_id: int) -> None:
+def delete_webhook(actor: Actor, endpoint_id: int) -> None:
     """The endpoint goes, with its subscriptions and deliveries; nothing more is sent to it."""
     _require_manager(actor)
     with session_scope() as session:
         # Locked first: a sender recording an attempt for it finishes, or finds it gone.
-        _load(session, endpoint_id, lock=True)
+        endpoint = _load(session, endpoint_id, lock=True)
+        audit.record(
+            session, actor, "webhook.delete", "webhook", endpoint_id, {"url": (endpoint.url, None)}
+        )
         session.execute(delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
 
 
-def rotate_secret(actor: User, endpoint_id: int) -> WebhookWithSecret:
+def rotate_secret(actor: Actor, endpoint_id: int) -> WebhookWithSecret:
     """A new secret, shown once; the old one keeps signing beside it for ROTATION_OVERLAP."""
     _require_manager(actor)
     with session_scope() as session:
@@ -193,11 +209,19 @@ def rotate_secret(actor: User, endpoint_id: int) -> WebhookWithSecret:
         endpoint.previous_secret_expires_at = utcnow() + ROTATION_OVERLAP
         endpoint.secret = new_secret()
         session.flush()
+        audit.record(
+            session,
+            actor,
+            "webhook.rotate_secret",
+            "webhook",
+            endpoint_id,
+            {"secret": (endpoint.previous_secret, endpoint.secret)},
+        )
         public = _public(endpoint, _events_of(session, [endpoint_id]).get(endpoint_id, []))
         return WebhookWithSecret(**public.model_dump(), secret=endpoint.secret)
 
 
-def retry_delivery(actor: User, endpoint_id: int, delivery_id: int) -> DeliveryPublic:
+def retry_delivery(actor: Actor, endpoint_id: int, delivery_id: int) -> DeliveryPublic:
     """Send a delivery again now: a failed or succeeded one once more (receivers deduplicate
     by webhook-id), a pending one without waiting for its next scheduled attempt."""
     _require_manager(actor)
@@ -222,6 +246,14 @@ def retry_delivery(actor: User, endpoint_id: int, delivery_id: int) -> DeliveryP
             update(WebhookDelivery)
             .where(WebhookDelivery.id == delivery_id)
             .values(status=DeliveryStatus.PENDING, next_attempt_at=utcnow(), claim_token=None)
+        )
+        audit.record(
+            session,
+            actor,
+            "webhook.retry_delivery",
+            "webhook_delivery",
+            delivery_id,
+            {"status": (DeliveryStatus(delivery.status).value, DeliveryStatus.PENDING.value)},
         )
         webhook_outbox.mark_written(session)
     return _one_delivery(endpoint_id, delivery_id)

@@ -7,11 +7,14 @@ when the access token has expired), so a revoked login stops working in the UI a
 
 from __future__ import annotations
 
+import uuid
+
 import reflex as rx
 from starlette.concurrency import run_in_threadpool
 
 from oms_app import reflex_adapter, routes
 from oms_app.core.errors import DomainError, NotAuthenticated
+from oms_app.core.logging import bind_request
 from oms_app.models.user import User
 from oms_app.services import auth
 from oms_app.state.redirects import safe_next
@@ -37,7 +40,12 @@ class SessionState(rx.State):
         return self.user_role == "admin"
 
     async def _actor(self) -> User:
-        """The user behind this browser's tokens; raises NotAuthenticated when there is none."""
+        """The user behind this browser's tokens; raises NotAuthenticated when there is none.
+
+        Every event that acts for someone comes through here, so this is where an event is
+        named (a new request id) and its client address bound: what it writes to the audit log
+        and the log lines it emits carry them, as a REST request's do."""
+        bind_request(uuid.uuid4().hex, self.router.session.client_ip)
         if not self.access_token:
             raise NotAuthenticated("Please log in")
         try:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Re
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from oms_app.api.deps import CurrentUser, oauth2_scheme
+from oms_app.api.deps import CurrentActor, CurrentUser, PresentedCredentials
 from oms_app.core.errors import NotAuthenticated
 from oms_app.models.address import ShippingAddress
 from oms_app.models.common import MAX_INT32, Page, PageParams
@@ -23,8 +23,8 @@ from oms_app.models.order import (
     OrderStatusUpdate,
 )
 from oms_app.models.order_filters import MyOrderFilters, OrderFilters
-from oms_app.models.user import User
 from oms_app.services import activity, addresses, auth, exports, order_notes, orders
+from oms_app.services.permissions import Actor
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 OrderId = Annotated[int, Path(ge=1, le=MAX_INT32)]
@@ -49,13 +49,13 @@ class MyOrderQuery(PageParams, MyOrderFilters):
 
 @router.post("/", status_code=status.HTTP_201_CREATED, response_model=OrderPublic)
 def create_order(
-    user: CurrentUser,
+    actor: CurrentActor,
     data: OrderCreate,
     response: Response,
     background: BackgroundTasks,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderPublic:
-    placed = orders.place_order(user, data, idempotency_key)
+    placed = orders.place_order(actor, data, idempotency_key)
     if placed.created:
         background.add_task(activity.order_created, placed.order)
     else:
@@ -64,8 +64,8 @@ def create_order(
 
 
 @router.get("/", response_model=Page[OrderPublic])
-def list_orders(user: CurrentUser, query: Annotated[OrderQuery, Query()]) -> Page[OrderPublic]:
-    return orders.list_orders(user, query, filters=query)
+def list_orders(actor: CurrentActor, query: Annotated[OrderQuery, Query()]) -> Page[OrderPublic]:
+    return orders.list_orders(actor, query, filters=query)
 
 
 @router.get("/me", response_model=Page[OrderPublic])
@@ -74,7 +74,7 @@ def list_my_orders(user: CurrentUser, query: Annotated[MyOrderQuery, Query()]) -
 
 
 async def bearer_or_download_token(
-    bearer: Annotated[str | None, Depends(oauth2_scheme)],
+    credentials: PresentedCredentials,
     download_token: Annotated[
         str | None,
         Query(
@@ -82,12 +82,13 @@ async def bearer_or_download_token(
             description="A short-lived download token, for links that cannot send a header.",
         ),
     ] = None,
-) -> User:
+) -> Actor:
     if download_token:
         return await run_in_threadpool(auth.authenticate_download, download_token)
-    if bearer:
-        user, _ = await run_in_threadpool(auth.authenticate, bearer)
-        return user
+    if credentials.key is not None:
+        return credentials.key
+    if credentials.login is not None:
+        return credentials.login.user
     raise NotAuthenticated("Not authenticated")
 
 
@@ -107,10 +108,10 @@ def _chunks(lines: Iterator[str]) -> Iterator[str]:
     responses={200: {"content": {"text/csv": {}}, "description": "The orders as CSV"}},
 )
 def export_orders(
-    user: Annotated[User, Depends(bearer_or_download_token)],
+    actor: Annotated[Actor, Depends(bearer_or_download_token)],
     filters: Annotated[OrderFilters, Query()],
 ) -> StreamingResponse:
-    lines = exports.iter_orders_csv(user, filters=filters)
+    lines = exports.iter_orders_csv(actor, filters=filters)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     statuses = "+".join(sorted(set(filters.status))) or "all"
     filename = f"orders-{statuses}-{stamp}.csv"
@@ -122,35 +123,37 @@ def export_orders(
 
 
 @router.get("/{order_id:int}", response_model=OrderPublic)
-def read_order(user: CurrentUser, order_id: OrderId) -> OrderPublic:
-    return orders.get_order(user, order_id)
+def read_order(actor: CurrentActor, order_id: OrderId) -> OrderPublic:
+    return orders.get_order(actor, order_id)
 
 
 @router.put("/{order_id:int}", response_model=OrderPublic)
 def update_order_status(
-    user: CurrentUser, order_id: OrderId, data: OrderStatusUpdate, background: BackgroundTasks
+    actor: CurrentActor, order_id: OrderId, data: OrderStatusUpdate, background: BackgroundTasks
 ) -> OrderPublic:
-    order = orders.change_status(user, order_id, data.status)
+    order = orders.change_status(actor, order_id, data.status)
     background.add_task(activity.order_status_changed, order)
     return order
 
 
 @router.put("/{order_id:int}/cancel", response_model=OrderPublic)
-def cancel_order(user: CurrentUser, order_id: OrderId, background: BackgroundTasks) -> OrderPublic:
-    order = orders.cancel_order(user, order_id)
+def cancel_order(
+    actor: CurrentActor, order_id: OrderId, background: BackgroundTasks
+) -> OrderPublic:
+    order = orders.cancel_order(actor, order_id)
     background.add_task(activity.order_status_changed, order)
     return order
 
 
 @router.put("/{order_id:int}/address", response_model=OrderPublic)
-def change_address(user: CurrentUser, order_id: OrderId, address: ShippingAddress) -> OrderPublic:
+def change_address(actor: CurrentActor, order_id: OrderId, address: ShippingAddress) -> OrderPublic:
     """Admins replace a pending order's shipping address (409 once it has shipped)."""
-    return addresses.change_address(user, order_id, address)
+    return addresses.change_address(actor, order_id, address)
 
 
 @router.post(
     "/{order_id:int}/notes", status_code=status.HTTP_201_CREATED, response_model=OrderNotePublic
 )
-def add_note(user: CurrentUser, order_id: OrderId, data: OrderNoteCreate) -> OrderNotePublic:
+def add_note(actor: CurrentActor, order_id: OrderId, data: OrderNoteCreate) -> OrderNotePublic:
     """An internal note (admins): listed on GET /orders/{id} for admins only."""
-    return order_notes.add_note(user, order_id, data)
+    return order_notes.add_note(actor, order_id, data)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, UploadFile, status
 from pydantic import ConfigDict
 
-from oms_app.api.deps import CurrentUser
+from oms_app.api.deps import CurrentActor
 from oms_app.api.responses import raw_json
 from oms_app.models.common import MAX_INT32, PageParams
 from oms_app.models.product import ProductCreate, ProductFilters, ProductPublic, ProductUpdate
@@ -30,8 +30,8 @@ class CatalogueQuery(SearchQuery, ProductFilters):
 
 
 @router.post("/", status_code=status.HTTP_201_CREATED, response_model=ProductPublic)
-def create_product(user: CurrentUser, data: ProductCreate) -> ProductPublic:
-    return products.create_product(user, data)
+def create_product(actor: CurrentActor, data: ProductCreate) -> ProductPublic:
+    return products.create_product(actor, data)
 
 
 # The two public reads are async so that a cache hit (ready JSON bytes, returned untouched) is
@@ -45,9 +45,11 @@ async def list_products(query: Annotated[CatalogueQuery, Query()]) -> Response:
 
 
 @router.get("/deleted", response_model=ProductPage)
-def list_deleted_products(user: CurrentUser, query: Annotated[SearchQuery, Query()]) -> ProductPage:
+def list_deleted_products(
+    actor: CurrentActor, query: Annotated[SearchQuery, Query()]
+) -> ProductPage:
     """Soft-deleted products, for admins to restore."""
-    return products.list_deleted_products(user, query, query.search)
+    return products.list_deleted_products(actor, query, query.search)
 
 
 @router.get("/{product_id:int}", response_model=ProductPublic)
@@ -56,30 +58,34 @@ async def read_product(product_id: ProductId) -> Response:
 
 
 @router.put("/{product_id:int}", response_model=ProductPublic)
-def update_product(user: CurrentUser, product_id: ProductId, data: ProductUpdate) -> ProductPublic:
-    return products.update_product(user, product_id, data)
+def update_product(
+    actor: CurrentActor, product_id: ProductId, data: ProductUpdate
+) -> ProductPublic:
+    return products.update_product(actor, product_id, data)
 
 
 @router.delete("/{product_id:int}")
-def delete_product(user: CurrentUser, product_id: ProductId) -> dict[str, str]:
-    products.delete_product(user, product_id)
+def delete_product(actor: CurrentActor, product_id: ProductId) -> dict[str, str]:
+    products.delete_product(actor, product_id)
     return {"detail": "Product deleted"}
 
 
 @router.put("/{product_id:int}/restore", response_model=ProductPublic)
-def restore_product(user: CurrentUser, product_id: ProductId) -> ProductPublic:
-    return products.restore_product(user, product_id)
+def restore_product(actor: CurrentActor, product_id: ProductId) -> ProductPublic:
+    return products.restore_product(actor, product_id)
 
 
 # Plain `def`s: decoding and re-encoding an image runs in the thread pool, off the event loop.
 @router.put("/{product_id:int}/image", response_model=ProductPublic)
-def set_product_image(user: CurrentUser, product_id: ProductId, file: UploadFile) -> ProductPublic:
+def set_product_image(
+    actor: CurrentActor, product_id: ProductId, file: UploadFile
+) -> ProductPublic:
     """A JPEG, PNG or WebP image (judged by its content) of at most 5 MB and 4096x4096 px,
     re-encoded without its metadata, with a thumbnail whose longest side is 400 px."""
-    return product_images.set_product_image_from_file(user, product_id, file.file)
+    return product_images.set_product_image_from_file(actor, product_id, file.file)
 
 
 @router.delete("/{product_id:int}/image", response_model=ProductPublic)
-def remove_product_image(user: CurrentUser, product_id: ProductId) -> ProductPublic:
+def remove_product_image(actor: CurrentActor, product_id: ProductId) -> ProductPublic:
     """Take the image away (its files too); a product without one is answered as it is."""
-    return product_images.remove_product_image(user, product_id)
+    return product_images.remove_product_image(actor, product_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Body, Path, Query, Request, stat
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from oms_app.api.deps import CurrentLogin, CurrentUser
+from oms_app.api.deps import CurrentActor, CurrentLogin, CurrentUser
 from oms_app.core.errors import InvalidInput
 from oms_app.models.common import MAX_INT32, Page, PageParams
 from oms_app.models.user import (
@@ -109,8 +109,8 @@ def confirm_password_reset(data: PasswordResetConfirm) -> dict[str, str]:
 
 
 @router.get("/", response_model=Page[UserPublic])
-def list_users(user: CurrentUser, params: Annotated[PageParams, Query()]) -> Page[UserPublic]:
-    return users.list_users(user, params)
+def list_users(actor: CurrentActor, params: Annotated[PageParams, Query()]) -> Page[UserPublic]:
+    return users.list_users(actor, params)
 
 
 @router.get("/me", response_model=UserPublic)
@@ -119,8 +119,8 @@ def read_me(user: CurrentUser) -> UserPublic:
 
 
 @router.get("/{user_id:int}", response_model=UserPublic)
-def read_user(user: CurrentUser, user_id: UserId) -> UserPublic:
-    return users.get_user(user, user_id)
+def read_user(actor: CurrentActor, user_id: UserId) -> UserPublic:
+    return users.get_user(actor, user_id)
 
 
 @router.put("/{user_id:int}", response_model=UserPublic)
@@ -129,11 +129,11 @@ def update_user(login: CurrentLogin, user_id: UserId, data: UserUpdate) -> UserP
 
 
 @router.put("/{user_id:int}/role", response_model=UserPublic)
-def toggle_role(user: CurrentUser, user_id: UserId) -> UserPublic:
-    return users.toggle_role(user, user_id)
+def toggle_role(actor: CurrentActor, user_id: UserId) -> UserPublic:
+    return users.toggle_role(actor, user_id)
 
 
 @router.delete("/{user_id:int}")
-def delete_user(user: CurrentUser, user_id: UserId) -> dict[str, str]:
-    users.delete_user(user, user_id)
+def delete_user(actor: CurrentActor, user_id: UserId) -> dict[str, str]:
+    users.delete_user(actor, user_id)
     return {"detail": "User deleted"}

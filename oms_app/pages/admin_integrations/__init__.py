@@ -1,4 +1,5 @@
-"""/admin/integrations: how outside systems connect to OMS. For now its webhooks."""
+"""/admin/integrations: what other systems use to work with the shop. One page, one module per
+section: API keys (keys.py) and webhooks (webhooks.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import reflex as rx
 
 from oms_app import routes
 from oms_app.components.templates import admin_page
+from oms_app.pages.admin_integrations.keys import KeysState, keys_section
 from oms_app.pages.admin_integrations.webhooks import WebhooksState, webhooks_section
 
 
-@admin_page(routes.ADMIN_INTEGRATIONS, "Integrations", on_load=WebhooksState.load)
+@admin_page(
+    routes.ADMIN_INTEGRATIONS, "Integrations", on_load=[KeysState.open_page, WebhooksState.load]
+)
 def admin_integrations() -> rx.Component:
-    return rx.box(webhooks_section(), width="100%")
+    return rx.vstack(keys_section(), webhooks_section(), spacing="6", width="100%")
