@@ -20,7 +20,7 @@ from oms_app.models.audit import ActorKind, AuditEntryPublic, AuditFilters
 from oms_app.models.common import Page, PageParams
 from oms_app.models.user import User
 from oms_app.services import audit
-from oms_app.state.form import FormState
+from oms_app.state.form import FormState, form_text
 from oms_app.state.form_errors import FORM, field_errors
 from oms_app.state.list_page import ListPageState
 
@@ -62,11 +62,6 @@ def _shown(value: Any) -> str:
 
 def _link(**query: object) -> str:
     return f"{routes.ADMIN_AUDIT}?{urlencode(query)}"
-
-
-def _text(form: Any, field: str) -> str:
-    value = form.get(field, "") if isinstance(form, dict) else ""
-    return value[:200].strip() if isinstance(value, str) else ""
 
 
 def _plain_errors(exc: ValidationError) -> dict[str, str]:
@@ -130,7 +125,9 @@ class AuditState(ListPageState, FormState, rx.State):
     @rx.event
     def apply(self, form: dict[str, str]):
         """The filter form: checked here, then put in the URL, whose page load applies it."""
-        values = {field: _text(form, field) for field in (*QUERY_FIELDS, *DATE_FIELDS)}
+        values = {
+            field: form_text(form, field, 200).strip() for field in (*QUERY_FIELDS, *DATE_FIELDS)
+        }
         for field in ("entity_type", "actor_kind"):
             if values[field] == ANY:
                 values[field] = ""

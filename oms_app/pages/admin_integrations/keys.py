@@ -3,8 +3,6 @@ once, with a Copy button), list the keys in use, revoke one after confirming."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +18,7 @@ from oms_app.models.api_key import MAX_KEY_NAME, ApiKeyCreate, ApiKeyPublic, Sco
 from oms_app.models.common import Page, PageParams
 from oms_app.models.user import User
 from oms_app.services import api_keys
-from oms_app.state.form import FormState
+from oms_app.state.form import FormState, form_text
 from oms_app.state.form_errors import FORM
 from oms_app.state.list_page import ListPageState
 
@@ -42,12 +40,6 @@ class KeyRow(BaseModel):
     scopes: list[str]
     created: str
     last_used: str
-
-
-def _text(form: Any, field: str, limit: int = 1000) -> str:
-    """A form field as text, whatever a crafted event sends instead of a form."""
-    value = form.get(field, "") if isinstance(form, dict) else ""
-    return value[:limit].strip() if isinstance(value, str) else ""
 
 
 class KeysState(ListPageState, FormState, rx.State):
@@ -80,8 +72,8 @@ class KeysState(ListPageState, FormState, rx.State):
 
     @rx.event
     async def create(self, form: dict[str, str]):
-        scopes = [scope.value for scope in Scope if _text(form, f"scope-{scope.value}")]
-        values = {"name": _text(form, "name", MAX_KEY_NAME + 100), "scopes": scopes}
+        scopes = [scope.value for scope in Scope if form_text(form, f"scope-{scope.value}").strip()]
+        values = {"name": form_text(form, "name", MAX_KEY_NAME + 100).strip(), "scopes": scopes}
         data = self._parse(ApiKeyCreate, values)
         if data is None:
             if "scopes" in self.errors:
