@@ -92,6 +92,10 @@ def start_server(name: str, extra_env: dict[str, str] | None = None):
         "BCRYPT_ROUNDS": "4",
         # The webhook tests' receivers listen on 127.0.0.1.
         "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1",
+        # The webhook sender also polls (every 2 s by default) for events written by other
+        # processes: a transaction of its own that tests counting a page's database work would
+        # see. Here it polls rarely; an event written in-process wakes it at once anyway.
+        "WEBHOOK_POLL_SECONDS": "300",
         "REFLEX_STATES_WORKDIR": states,
         **(extra_env or {}),
     }

@@ -15,4 +15,8 @@ from oms_app.pages.admin_integrations.webhooks import WebhooksState, webhooks_se
     routes.ADMIN_INTEGRATIONS, "Integrations", on_load=[KeysState.open_page, WebhooksState.load]
 )
 def admin_integrations() -> rx.Component:
-    return rx.vstack(keys_section(), webhooks_section(), spacing="6", width="100%")
+    # A block, not a flex column: a flex item would grow to its widest table, and on a phone
+    # the page would scroll sideways instead of the table inside its own box.
+    return rx.box(
+        keys_section(), rx.separator(size="4", margin_y="2em"), webhooks_section(), width="100%"
+    )
