@@ -100,7 +100,12 @@ def data_table(
 
 
 def actions_cell(*children: rx.Component) -> rx.Component:
-    return rx.table.cell(rx.flex(*children, spacing="2", wrap="wrap"), style=STICKY_END)
+    # Button labels never break: the column's minimum width is then its widest button, where
+    # otherwise a table squeezed onto a phone gave it less and the button stuck out past the
+    # screen's edge ("Make admin" on /admin/users).
+    return rx.table.cell(
+        rx.flex(*children, spacing="2", wrap="wrap", white_space="nowrap"), style=STICKY_END
+    )
 
 
 def busy(loading: rx.Var[bool]) -> rx.Component:

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     # How long a sender holds a claimed delivery; a dead sender's claims fall due after it.
     webhook_lease_seconds: float = Field(60, gt=0, le=3600)
     # Senders wake at once for changes made in their own process and check for others' this often.
-    webhook_poll_seconds: float = Field(2, gt=0, le=300)
+    webhook_poll_seconds: float = Field(2, gt=0, le=3600)
     webhook_concurrency: int = Field(16, ge=1, le=100)
     # Reflex's own: where browsers open the state websocket, when not on this origin.
     reflex_api_url: str | None = None

@@ -94,8 +94,9 @@ def start_server(name: str, extra_env: dict[str, str] | None = None):
         "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1",
         # The webhook sender also polls (every 2 s by default) for events written by other
         # processes: a transaction of its own that tests counting a page's database work would
-        # see. Here it polls rarely; an event written in-process wakes it at once anyway.
-        "WEBHOOK_POLL_SECONDS": "300",
+        # see. Here it polls once at start and then not within a suite's run; an event written
+        # in-process wakes it at once anyway.
+        "WEBHOOK_POLL_SECONDS": "3600",
         "REFLEX_STATES_WORKDIR": states,
         **(extra_env or {}),
     }
