@@ -71,3 +71,14 @@ def inline_error(message: rx.Var[str], **props) -> rx.Component:
 def field_error(errors: rx.Var[dict[str, str]], field: str, **props) -> rx.Component:
     """The inline error of one field of a form built on state/form.py."""
     return inline_error(errors.get(field, ""), **props)
+
+
+def dialog_actions(submitting: rx.Var[bool]) -> rx.Component:
+    """A form dialog's Cancel and Save, Save busy while the form is being submitted."""
+    return rx.flex(
+        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+        rx.button("Save", type="submit", loading=submitting),
+        spacing="3",
+        justify="end",
+        width="100%",
+    )

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from oms_app import routes
 from oms_app.components.admin import actions_cell, busy, data_table
 from oms_app.components.confirm import confirm_button
-from oms_app.components.forms import field_error, labelled_input
+from oms_app.components.forms import dialog_actions, field_error, labelled_input
 from oms_app.components.lists import list_feedback
 from oms_app.components.pagination import pagination
 from oms_app.components.templates import admin_page
@@ -166,13 +166,7 @@ def _dialog() -> rx.Component:
                     ),
                     field_error(state.errors, "name", id="category-name-error"),
                     field_error(state.errors, "form", id="category-form-error"),
-                    rx.flex(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                        rx.button("Save", type="submit", loading=state.submitting),
-                        spacing="3",
-                        justify="end",
-                        width="100%",
-                    ),
+                    dialog_actions(state.submitting),
                     direction="column",
                     spacing="3",
                 ),

@@ -17,7 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from oms_app import reflex_adapter
 from oms_app.components.confirm import confirm_button
-from oms_app.components.forms import field_error, field_label, inline_error, labelled_input
+from oms_app.components.forms import (
+    dialog_actions,
+    field_error,
+    field_label,
+    inline_error,
+    labelled_input,
+)
 from oms_app.core.errors import DomainError, NotAuthenticated
 from oms_app.models.product import ProductCreate, ProductUpdate
 from oms_app.services import categories, product_images, products
@@ -332,13 +338,7 @@ def _form(state: type[ProductForm]) -> rx.Component:
             ),
             field_error(errors, "category_id", id="category-error"),
             field_error(errors, "form", id="form-error"),
-            rx.flex(
-                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button("Save", type="submit", loading=state.submitting),
-                spacing="3",
-                justify="end",
-                width="100%",
-            ),
+            dialog_actions(state.submitting),
             direction="column",
             spacing="3",
         ),
