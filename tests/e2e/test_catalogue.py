@@ -92,6 +92,8 @@ def test_admin_curates_and_a_shopper_browses_by_the_address(
 
     open_page(page, f"{base_url}/admin/products")
     page.get_by_label("Search products").fill(kettle["name"])
+    # The search's answer re-renders the rows: click Edit once it has arrived, not before.
+    expect(page.locator("table tbody tr")).to_have_count(1)
     page.get_by_role("row").filter(has_text=kettle["name"]).get_by_role(
         "button", name="Edit"
     ).click()
