@@ -22,37 +22,16 @@ ruff format --check .
 # workers included (see [tool.coverage.run] in pyproject.toml): one combined figure at the end.
 rm -rf .coverage-data && mkdir -p .coverage-data test-results
 
-# The two suites run side by side, each in its own process: Playwright keeps an event loop on the
-# main thread, so the browser suite cannot share a process with the others. They share nothing
-# that either empties or rebuilds: the browser suite's servers are the only ones that build the
-# frontend (.web/), each keeps its sessions in a folder of its own, every process has its own
-# PostgreSQL database and Redis database (tests/support.py), and pytest-playwright, which empties
-# its output folder when a run starts, is kept out of the other suite and given a folder of its
-# own in this one (server logs and screenshots stay in test-results/). The other suite is spread
-# over pytest-xdist workers (OMS_TEST_WORKERS, by default one per CPU, at most 4).
+# The service/API suite first, spread over pytest-xdist workers (OMS_TEST_WORKERS, by default one
+# per CPU, at most 4; each worker has its own PostgreSQL and Redis database, tests/support.py),
+# then the browser suite on its own: Playwright keeps an event loop on the main thread, and its
+# servers build the frontend in this checkout. pytest-playwright, which empties its output
+# folder when a run starts, is kept out of the first suite and given a folder of its own in the
+# second (server logs and screenshots stay in test-results/).
 workers="${OMS_TEST_WORKERS:-$(nproc)}"
 if [ -z "${OMS_TEST_WORKERS:-}" ] && [ "$workers" -gt 4 ]; then workers=4; fi
-coverage run -m pytest --ignore=tests/e2e -p no:playwright -n "$workers" --dist worksteal "$@" \
-  >test-results/suite.log 2>&1 &
-suite=$!
-coverage run -m pytest tests/e2e --output test-results/playwright "$@" \
-  >test-results/browser.log 2>&1 &
-browser=$!
-trap 'kill "$suite" "$browser" 2>/dev/null || true' INT TERM
-echo "Running the service/API suite ($workers workers) and the browser suite side by side;"
-echo "their output goes to test-results/suite.log and test-results/browser.log, shown when done."
-
-status=0
-wait "$suite" || status=$?
-echo "=== pytest --ignore=tests/e2e (exit $status) ==="
-cat test-results/suite.log
-browser_status=0
-wait "$browser" || browser_status=$?
-echo "=== pytest tests/e2e (exit $browser_status) ==="
-cat test-results/browser.log
-if [ "$status" -ne 0 ] || [ "$browser_status" -ne 0 ]; then
-  exit 1
-fi
+coverage run -m pytest --ignore=tests/e2e -p no:playwright -n "$workers" --dist worksteal "$@"
+coverage run -m pytest tests/e2e --output test-results/playwright "$@"
 
 coverage combine --quiet
 coverage report
