@@ -15,7 +15,7 @@ import reflex as rx
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from oms_app import reflex_adapter, routes
+from oms_app import routes
 from oms_app.components.confirm import confirm_button
 from oms_app.components.format import moment, money
 from oms_app.components.forms import field_error, field_label
@@ -30,7 +30,7 @@ from oms_app.models.user import User
 from oms_app.services import activity, live, order_notes, orders, statuses
 from oms_app.state.form import FormState, form_text
 from oms_app.state.list_page import PageState, Updates
-from oms_app.state.live import LiveFeed
+from oms_app.state.live import LiveFeed, watch
 from oms_app.state.paging import id_in_path
 
 
@@ -175,9 +175,7 @@ class OrderDetailState(FormState, PageState, rx.State):
             if self._watching != order_id:
                 # Linked only once the service has shown this viewer the order; then read
                 # again, so a change committed between the two reads is not missed.
-                feed = await reflex_adapter.link_shared(
-                    await self.get_state(LiveFeed), live.order_topic(order_id)
-                )
+                feed = await watch(await self.get_state(LiveFeed), live.order_topic(order_id))
                 self._watching, self._seen_version = order_id, feed.version
                 view = await self._read(actor, order_id)
             else:

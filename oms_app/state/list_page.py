@@ -16,11 +16,10 @@ from pydantic import BaseModel
 from reflex.event import EventType
 from starlette.concurrency import run_in_threadpool
 
-from oms_app import reflex_adapter
 from oms_app.core.errors import DomainError, Forbidden, NotAuthenticated
 from oms_app.models.common import Page, PageParams
 from oms_app.models.user import User
-from oms_app.state.live import LiveFeed
+from oms_app.state.live import LiveFeed, watch
 from oms_app.state.paging import clamp_page
 from oms_app.state.session import SessionState
 
@@ -129,7 +128,7 @@ class ListPageState(PageState, mixin=True):
         topic = self._topic(actor)
         if topic is None:
             return
-        feed = await reflex_adapter.link_shared(await self.get_state(LiveFeed), topic)
+        feed = await watch(await self.get_state(LiveFeed), topic)
         self._seen_version = feed.version
 
     async def _reload(self) -> Updates:

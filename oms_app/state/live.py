@@ -6,6 +6,11 @@ service has let the viewer read what the topic covers; after every committed cha
 services announce, the counter of each topic concerned goes up, Reflex sends the new value to
 every linked tab (through Redis to whichever worker or instance holds its websocket), and the
 page, seeing the value move, reads its rows again. Nothing polls; an idle page costs nothing.
+
+Moving a feed is a state-manager write (lock, read, write, unlock in Redis), so a topic no page
+has ever watched is not moved at all: linking a page notes its topic in Redis first, and a change
+moves only the noted ones. Without that, every order placed over REST (say by an integration,
+for customers who never open the shop) would cost its customer's feed a write on the event loop.
 """
 
 from __future__ import annotations
@@ -15,12 +20,19 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+import redis
 import reflex as rx
 
 from oms_app import reflex_adapter
+from oms_app.core.cache import get_cache
 from oms_app.services import live
 
 log = logging.getLogger(__name__)
+
+# How long a page's watch is remembered after it last linked its feed. Every reload of the
+# page's rows links it again, so only a page left untouched for a week with nothing changing
+# in it could miss a push (and it would catch up at its next reload).
+WATCH_SECONDS = 7 * 24 * 3600
 
 
 class LiveFeed(rx.SharedState):
@@ -28,6 +40,54 @@ class LiveFeed(rx.SharedState):
     only the server changes it."""
 
     version: int = 0
+
+
+class _Watched:
+    """Which topics some page has linked its feed to: in Redis, shared by every worker and
+    instance; in this process when there is no Redis (then Reflex keeps every tab's state in
+    this one process too). When Redis cannot say, every topic counts as watched."""
+
+    def __init__(self) -> None:
+        self._here: set[str] = set()
+
+    def _key(self, topic: str) -> str:
+        return get_cache().key("live", "watched", topic)
+
+    def note(self, topic: str) -> None:
+        cache = get_cache()
+        if not cache.enabled:
+            self._here.add(topic)
+            return
+        client = cache.client
+        if client is None:
+            return  # Redis is away: so are the pushes (they travel through it)
+        try:
+            client.set(self._key(topic), 1, ex=WATCH_SECONDS)
+        except redis.RedisError as exc:
+            log.warning("could not note a watched topic: %s", exc)
+
+    def among(self, topics: list[str]) -> list[str]:
+        cache = get_cache()
+        if not cache.enabled:
+            return [topic for topic in topics if topic in self._here]
+        client = cache.client
+        if client is None:
+            return topics
+        try:
+            found = client.mget([self._key(topic) for topic in topics])
+        except redis.RedisError:
+            return topics
+        return [topic for topic, seen in zip(topics, found, strict=True) if seen is not None]
+
+
+_watched = _Watched()
+
+
+async def watch(feed: LiveFeed, topic: str) -> LiveFeed:
+    """Link a page's feed to `topic`. Noted before the link, and both before the page reads
+    what the topic covers, so a change committed after that read finds the topic watched."""
+    _watched.note(topic)
+    return await reflex_adapter.link_shared(feed, topic)
 
 
 async def _bump(topics: list[str]) -> None:
@@ -70,7 +130,7 @@ class _Bumper:
     async def _drain(self) -> None:
         try:
             while self._due:
-                due, self._due = list(self._due), {}
+                due, self._due = _watched.among(list(self._due)), {}
                 # One topic's failure must not keep the others from moving.
                 for topic, outcome in zip(
                     due,
