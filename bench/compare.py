@@ -161,7 +161,11 @@ def start_reference(directory: Path, secret: str) -> tuple[Process, dict[str, ob
     redis.Redis.from_url(f"{bench.REDIS}/8").flushdb()
     expires = datetime.now(UTC) + timedelta(hours=10)
     tokens = [
-        jwt.encode({"sub": str(uid), "role": "user", "exp": expires}, secret, algorithm="HS256")
+        jwt.encode(
+            {"sub": str(uid), "role": "user", "type": "access", "exp": expires},
+            secret,
+            algorithm="HS256",
+        )
         for uid in user_ids
     ]
     return server, {"hot": hot, "range": [1, 300], "tokens": tokens, "detail": list(range(1, 101))}
