@@ -44,10 +44,20 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
+@lru_cache
+def _autocommit_engine() -> Engine:
+    # The same pool; its connections run each statement as its own transaction meanwhile.
+    return get_engine().execution_options(isolation_level="AUTOCOMMIT")
+
+
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """A session whose transaction commits on success and rolls back on any error."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+def session_scope(autocommit: bool = False) -> Iterator[Session]:
+    """A session whose transaction commits on success and rolls back on any error.
+
+    With `autocommit`, each statement commits on its own, inside PostgreSQL, with no COMMIT
+    round trip after it: only for work whose writes are all one statement (see orders.py)."""
+    engine = _autocommit_engine() if autocommit else get_engine()
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

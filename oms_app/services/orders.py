@@ -19,7 +19,7 @@ from sqlalchemy import false, insert, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from oms_app.core.db import session_scope
+from oms_app.core.db import get_engine, session_scope
 from oms_app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from oms_app.models.api_key import Scope
 from oms_app.models.common import Page, PageParams, utcnow
@@ -34,6 +34,7 @@ from oms_app.models.order import (
 from oms_app.models.order_filters import MyOrderFilters, OrderFilters
 from oms_app.models.product import Product
 from oms_app.models.user import User
+from oms_app.models.webhook import EventType
 from oms_app.services import live, order_queries, products, webhook_outbox
 from oms_app.services.order_views import customer_of, public, shape
 from oms_app.services.permissions import (
@@ -89,21 +90,9 @@ def place_order(actor: Actor, data: OrderCreate, idempotency_key: str | None = N
         replay = _replay(customer_id, idempotency_key, fingerprint)
         if replay is not None:
             return replay
+    new = _NewOrder(customer_id, who, wanted, data, idempotency_key, fingerprint)
     try:
-        with session_scope() as session:
-            customer = _lock_customer(session, customer_id) if is_key(actor) else actor
-            # Which webhook events anyone wants, read before any product row is locked.
-            webhook_outbox.subscribed(session)
-            # Stock first, then the order's rows. A line's foreign key key-share-locks its
-            # product: written before the stock UPDATE, every concurrent order on a hot product
-            # would add itself to the row's lockers (a MultiXact rewritten by each of them)
-            # before updating it. Written after it, the row is already ours.
-            order, items, left = _write_order(
-                session,
-                _NewOrder(customer_id, who, wanted, data, idempotency_key, fingerprint),
-            )
-            webhook_outbox.order_created(session, order, items, customer, who)
-            webhook_outbox.stock_taken(session, left)
+        order, items, customer = _place(actor, new)
     except (IntegrityError, InsufficientStock):
         # A retry of an order still being placed waits for it on the product's row lock, then
         # finds either its Idempotency-Key taken or the stock it took gone: both mean "replay".
@@ -117,6 +106,45 @@ def place_order(actor: Actor, data: OrderCreate, idempotency_key: str | None = N
     products.invalidate(wanted)
     _announce(placed, created=True)
     return PlacedOrder(placed, created=True)
+
+
+# Events an order may have to write in its own transaction.
+_ORDER_EVENTS = frozenset({EventType.ORDER_CREATED, EventType.PRODUCT_STOCK_LOW})
+
+
+def _place(actor: Actor, new: _NewOrder) -> tuple[Order, list[OrderItem], User]:
+    """Write the order; the rows written and the customer.
+
+    The usual order, one product for oneself with no webhook waiting for orders, is written by
+    one statement (`_PLACE_ORDER`), so it runs as its own transaction: PostgreSQL commits it
+    as it finishes, and the product's row lock is released without this thread having to get
+    back to the (busy) interpreter to send a COMMIT. Anything more (a cart, a key's customer to
+    lock, events to write) takes an explicit transaction around its statements.
+    """
+    known: frozenset[str] | None = None
+    if len(new.wanted) == 1 and not is_key(actor) and _writes_in_one_statement():
+        with session_scope(autocommit=True) as session:
+            # Read before any product row is locked, as in the transaction below; under READ
+            # COMMITTED both see the subscriptions committed before the read.
+            known = webhook_outbox.subscribed(session)
+            if not known & _ORDER_EVENTS:
+                order, items, _ = _write_order(session, new)
+                return order, items, actor
+    with session_scope() as session:
+        customer = _lock_customer(session, new.user_id) if is_key(actor) else actor
+        webhook_outbox.subscribed(session, known)
+        # Stock first, then the order's rows. A line's foreign key key-share-locks its
+        # product: written before the stock UPDATE, every concurrent order on a hot product
+        # would add itself to the row's lockers (a MultiXact rewritten by each of them)
+        # before updating it. Written after it, the row is already ours.
+        order, items, left = _write_order(session, new)
+        webhook_outbox.order_created(session, order, items, customer, new.who)
+        webhook_outbox.stock_taken(session, left)
+    return order, items, customer
+
+
+def _writes_in_one_statement() -> bool:
+    return get_engine().dialect.name == "postgresql"
 
 
 def _customer_id(actor: Actor, data: OrderCreate) -> int:

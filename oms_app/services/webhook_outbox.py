@@ -49,9 +49,11 @@ def new_event_id() -> str:
     return "msg_" + secrets.token_urlsafe(21)
 
 
-def subscribed(session: Session) -> frozenset[str]:
-    """The event types some active endpoint wants, read once per transaction."""
-    known = session.info.get(_SUBSCRIBED)
+def subscribed(session: Session, known: frozenset[str] | None = None) -> frozenset[str]:
+    """The event types some active endpoint wants, read once per transaction (`known`: as
+    just read, by the caller, before this transaction's first statement)."""
+    if known is None:
+        known = session.info.get(_SUBSCRIBED)
     if known is None:
         rows = session.execute(
             select(WebhookSubscription.event_type)
@@ -60,7 +62,7 @@ def subscribed(session: Session) -> frozenset[str]:
             .distinct()
         )
         known = frozenset(rows.scalars())
-        session.info[_SUBSCRIBED] = known
+    session.info[_SUBSCRIBED] = known
     return known
 
 
