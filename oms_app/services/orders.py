@@ -109,30 +109,30 @@ def place_order(actor: Actor, data: OrderCreate, idempotency_key: str | None = N
 
 
 # Events an order may have to write in its own transaction.
-_ORDER_EVENTS = frozenset({EventType.ORDER_CREATED, EventType.PRODUCT_STOCK_LOW})
+_ORDER_EVENTS = (EventType.ORDER_CREATED.value, EventType.PRODUCT_STOCK_LOW.value)
 
 
 def _place(actor: Actor, new: _NewOrder) -> tuple[Order, list[OrderItem], User]:
     """Write the order; the rows written and the customer.
 
-    The usual order, one product for oneself with no webhook waiting for orders, is written by
-    one statement (`_PLACE_ORDER`), so it runs as its own transaction: PostgreSQL commits it
-    as it finishes, and the product's row lock is released without this thread having to get
-    back to the (busy) interpreter to send a COMMIT. Anything more (a cart, a key's customer to
-    lock, events to write) takes an explicit transaction around its statements.
+    The usual order, one product for oneself with no webhook waiting for order events, is
+    written by one statement (`_PLACE_ORDER`, which also checks for such webhooks), so it runs
+    as its own transaction: PostgreSQL commits it as it finishes, and the product's row lock
+    is released without this thread having to get back to the (busy) interpreter to send a
+    COMMIT. Anything more (a cart, a key's customer to lock, events to write) takes an
+    explicit transaction around its statements.
     """
-    known: frozenset[str] | None = None
     if len(new.wanted) == 1 and not is_key(actor) and _writes_in_one_statement():
-        with session_scope(autocommit=True) as session:
-            # Read before any product row is locked, as in the transaction below; under READ
-            # COMMITTED both see the subscriptions committed before the read.
-            known = webhook_outbox.subscribed(session)
-            if not known & _ORDER_EVENTS:
-                order, items, _ = _write_order(session, new)
-                return order, items, actor
+        try:
+            with session_scope(autocommit=True) as session:
+                order, items, _ = _write_order(session, new, alone=True)
+            return order, items, require_person(actor)
+        except _EventsWanted:
+            pass  # written below, with its events, in one transaction
     with session_scope() as session:
         customer = _lock_customer(session, new.user_id) if is_key(actor) else actor
-        webhook_outbox.subscribed(session, known)
+        # Which webhook events anyone wants, read before any product row is locked.
+        webhook_outbox.subscribed(session)
         # Stock first, then the order's rows. A line's foreign key key-share-locks its
         # product: written before the stock UPDATE, every concurrent order on a hot product
         # would add itself to the row's lockers (a MultiXact rewritten by each of them)
@@ -141,6 +141,10 @@ def _place(actor: Actor, new: _NewOrder) -> tuple[Order, list[OrderItem], User]:
         webhook_outbox.order_created(session, order, items, customer, new.who)
         webhook_outbox.stock_taken(session, left)
     return order, items, customer
+
+
+class _EventsWanted(Exception):
+    """An order written alone wrote nothing: a webhook wants its events written with it."""
 
 
 def _writes_in_one_statement() -> bool:
@@ -202,15 +206,19 @@ class _Taken(NamedTuple):
     left: int
 
 
-def _write_order(session: Session, new: _NewOrder) -> tuple[Order, list[OrderItem], dict[int, int]]:
+def _write_order(
+    session: Session, new: _NewOrder, alone: bool = False
+) -> tuple[Order, list[OrderItem], dict[int, int]]:
     """Take the stock and write the order, its lines and its first event; the stock left of
-    each product.
+    each product. `alone` (PostgreSQL): write nothing, and raise `_EventsWanted`, if an active
+    webhook subscribes to order events, which would have to be written with the order.
 
     Each product's row lock is held from its stock UPDATE to the commit, so that span is what
     bounds orders on one product. On PostgreSQL the last (or only) product's stock is taken by
-    the same statement that writes the order's rows, which leaves only the commit's round trip
-    inside that span; other products are taken first, one UPDATE each, so every cart locks
-    its products in id order and two carts cannot deadlock.
+    the same statement that writes the order's rows, which leaves only the commit inside that
+    span (and no round trip at all when that statement is its own transaction); other
+    products are taken first, one UPDATE each, so every cart locks its products in id order
+    and two carts cannot deadlock.
     """
     last = max(new.wanted)
     taken = _take_stock(session, {pid: q for pid, q in new.wanted.items() if pid != last})
@@ -233,9 +241,13 @@ def _write_order(session: Session, new: _NewOrder) -> tuple[Order, list[OrderIte
                 "names": [taken[pid][0] if pid in taken else None for pid in sorted(new.wanted)],
                 "qtys": [new.wanted[pid] for pid in sorted(new.wanted)],
                 "prices": [taken[pid][1] if pid in taken else None for pid in sorted(new.wanted)],
+                "alone": alone,
+                "order_events": list(_ORDER_EVENTS),
             },
-        ).first()
-        if row is None:
+        ).one()
+        if row.id is None and alone and row.watched:
+            raise _EventsWanted
+        if row.id is None:
             raise _why_no_stock(session, last, new.wanted[last])
         order_id = row.id
         taken[last] = _Taken(row.name, row.price, row.stock)
@@ -274,12 +286,20 @@ def _total(taken: dict[int, _Taken], wanted: dict[int, int]) -> Decimal:
 
 # The last product's stock, the order, its lines and its event in one round trip. Nothing is
 # written unless the stock was there: every INSERT reads from `taken`. The other products'
-# names and prices (taken before) come in the arrays; the last one's come from `taken`.
+# names and prices (taken before) come in the arrays; the last one's come from `taken`. With
+# :alone, nothing is taken either while a webhook subscribes to order events (`watched`). The
+# one row answered always says whether one does; its order id is null when nothing was written.
 _PLACE_ORDER = text(
     """
-WITH taken AS (
+WITH watched AS (
+    SELECT EXISTS (
+        SELECT FROM webhook_subscriptions s JOIN webhook_endpoints e ON e.id = s.endpoint_id
+        WHERE e.active AND s.event_type = ANY (CAST(:order_events AS text[]))
+    ) AS yes
+), taken AS (
     UPDATE products SET stock = stock - :last_qty, updated_at = :now
     WHERE id = :last_pid AND is_deleted = false AND stock >= :last_qty
+      AND NOT (CAST(:alone AS boolean) AND (SELECT yes FROM watched))
     RETURNING name, price, stock
 ), placed AS (
     INSERT INTO orders (user_id, status, total, shipping_address, idempotency_key,
@@ -301,7 +321,8 @@ WITH taken AS (
     INSERT INTO order_events (order_id, to_status, actor_id, actor_key_id, created_at)
     SELECT placed.id, 'pending', :actor_id, :actor_key_id, :now FROM placed
 )
-SELECT placed.id, taken.name, taken.price, taken.stock FROM placed, taken
+SELECT placed.id, taken.name, taken.price, taken.stock, watched.yes AS watched
+FROM watched LEFT JOIN placed ON true LEFT JOIN taken ON true
 """
 )
 

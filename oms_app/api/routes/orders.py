@@ -11,6 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Re
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from oms_app.api.background import log_after
 from oms_app.api.deps import CurrentActor, CurrentUser, PresentedCredentials
 from oms_app.core.errors import NotAuthenticated
 from oms_app.models.address import ShippingAddress
@@ -57,7 +58,7 @@ def create_order(
 ) -> OrderPublic:
     placed = orders.place_order(actor, data, idempotency_key)
     if placed.created:
-        background.add_task(activity.order_created, placed.order)
+        log_after(background, activity.order_created, placed.order)
     else:
         response.headers["Idempotent-Replayed"] = "true"
     return placed.order
@@ -132,7 +133,7 @@ def update_order_status(
     actor: CurrentActor, order_id: OrderId, data: OrderStatusUpdate, background: BackgroundTasks
 ) -> OrderPublic:
     order = orders.change_status(actor, order_id, data.status)
-    background.add_task(activity.order_status_changed, order)
+    log_after(background, activity.order_status_changed, order)
     return order
 
 
@@ -141,7 +142,7 @@ def cancel_order(
     actor: CurrentActor, order_id: OrderId, background: BackgroundTasks
 ) -> OrderPublic:
     order = orders.cancel_order(actor, order_id)
-    background.add_task(activity.order_status_changed, order)
+    log_after(background, activity.order_status_changed, order)
     return order
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Body, Path, Query, Request, stat
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from oms_app.api.background import log_after
 from oms_app.api.deps import CurrentActor, CurrentLogin, CurrentUser
 from oms_app.core.errors import InvalidInput
 from oms_app.models.common import MAX_INT32, Page, PageParams
@@ -50,7 +51,7 @@ _LOGIN_BODY = {
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
 def register(data: UserCreate, background: BackgroundTasks) -> UserPublic:
     user = auth.register(data)
-    background.add_task(activity.user_registered, user)
+    log_after(background, activity.user_registered, user)
     return user
 
 
