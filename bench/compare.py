@@ -171,18 +171,6 @@ def start_reference(directory: Path, secret: str) -> tuple[Process, dict[str, ob
     return server, {"hot": hot, "range": [1, 300], "tokens": tokens, "detail": list(range(1, 101))}
 
 
-def settle(database: str) -> None:
-    """Every order load starts from a vacuumed products table.
-
-    Thousands of updates a second to one row, with every backend pinning its page, leave the
-    page no moment to prune its dead row versions; the chain each UPDATE walks grows, and
-    throughput on the hot product falls run after run (pgbench alone: 650 tps, then 470, 220,
-    130; 570 again after a VACUUM). Without this, whichever target ran later in a round would
-    pay for the ones before it on the same database."""
-    with bench._connect(database) as conn:
-        conn.execute("VACUUM products")
-
-
 def start_oms(workers: int, secret: str) -> bench.Server:
     # One key for both OMS servers: the tokens logged in on one are good on the other.
     return bench.Server(
@@ -385,7 +373,7 @@ def main() -> None:
                         continue
                     print(f"round {round_no}: {load} on {name} ...", flush=True)
                     if load.startswith("orders"):
-                        settle(REFERENCE_DB if name == "reference" else bench.DB)
+                        bench.settle(REFERENCE_DB if name == "reference" else bench.DB)
                     outcome = run_load(server, load, targets[name], work, args.duration)
                     outcome["load_average"] = os.getloadavg()[0]
                     runs.setdefault(load, {}).setdefault(name, []).append(outcome)
@@ -443,7 +431,7 @@ def main() -> None:
         ):
             load = "orders_hot" if hot else "orders_300"
             print(f"round {round_no}: {load} on {name} ...", flush=True)
-            settle(bench.DB)
+            bench.settle()
             outcome = pgbench(script, hot, data, args.duration)
             runs.setdefault(load, {}).setdefault(name, []).append(outcome)
             print(f"    {json.dumps(outcome)}", flush=True)
