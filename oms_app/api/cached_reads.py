@@ -1,30 +1,43 @@
-"""The catalogue's two public reads, answered from the cache before routing.
+"""The catalogue's two public reads, answered from the cache before anything else runs.
 
 A cached catalogue answer is ready JSON in Redis, so all such a request needs is that one read;
-the router and FastAPI's parsing and validation of its query around the read cost more than the
-read itself (see "Cached reads" in docs/benchmarks.md). This layer sits innermost of the
-middleware, so request ids, the access log, the security headers, the CSP and CORS apply
-exactly as to any answer. It answers a GET of `/api/v1/products/` whose only parameters are
-`page` and `limit` (each at most once, digits), and of `/api/v1/products/<id>` without any,
-when the cache holds the answer. Anything else — another parameter, a value the route would
-refuse, a miss, Redis away — goes on to the route, which answers (and caches) as before. The
-cache keys are the service's own, so the two paths cannot disagree.
+the layers around a route (request context, error handling, security headers, CSP, FastAPI's
+body limits, routing, query parsing and validation) cost several times the read itself (see
+"Cached reads" in docs/benchmarks.md). So this is the API app's outermost layer: it answers a
+GET of `/api/v1/products/` whose only parameters are `page` and `limit` (each at most once,
+digits), and of `/api/v1/products/<id>` without any, when the cache holds the answer, and writes
+what those layers would have added itself, from their own code: the request id, the security
+headers, the API's CSP, the access log line. CORS is applied outside the API app, to this answer
+as to any. Anything else — another parameter, a value the route would refuse, a request that
+declares a body, a miss, Redis away — goes on to the route, which answers (and caches) as before.
+The cache keys are the service's own, so the two paths cannot disagree, and the tests compare
+the two answers byte for byte, header for header.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qsl
 
+from fastapi import FastAPI
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from oms_app.api.csp import HEADER as CSP
+from oms_app.api.csp import NOTHING
+from oms_app.api.hardening import security_headers
+from oms_app.api.middleware import HEADER as REQUEST_ID
+from oms_app.api.middleware import log_access, request_context, wrap_stack
 from oms_app.models.common import MAX_INT32, PageParams
 from oms_app.services import products
 
 LIST_PATH = "/api/v1/products/"
 _DETAIL_PATH = re.compile(r"/api/v1/products/([1-9][0-9]{0,9})")
 _PAGING = frozenset({"page", "limit"})
+REQUEST_ID_HEADER = REQUEST_ID.lower().encode()
+CSP_HEADER = CSP.lower().encode()
+NOTHING_ENCODED = NOTHING.encode()
 
 
 def cached_answer(path: str, query_string: bytes) -> bytes | None:
@@ -62,21 +75,44 @@ class CachedReadsMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
+        if scope["type"] == "http" and scope["method"] == "GET" and not _declares_body(scope):
             # A blocking Redis read on the loop, as the routes' cache hits do (catalogue_cache).
             body = cached_answer(scope["path"], scope["query_string"])
             if body is not None:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 200,
-                        # What the route's `raw_json` Response sends, in its order.
-                        "headers": [
-                            (b"content-length", str(len(body)).encode()),
-                            (b"content-type", b"application/json"),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
+                await _answer(scope, send, body)
                 return
         await self.app(scope, receive, send)
+
+
+def _declares_body(scope: Scope) -> bool:
+    """A GET with a body is left to the layers that police bodies."""
+    return any(
+        name == b"transfer-encoding" or (name == b"content-length" and value != b"0")
+        for name, value in scope["headers"]
+    )
+
+
+async def _answer(scope: Scope, send: Send, body: bytes) -> None:
+    started = time.perf_counter()
+    with request_context(scope) as rid:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                # What the route's `raw_json` Response sends, then what the layers add.
+                "headers": [
+                    (b"content-length", str(len(body)).encode()),
+                    (b"content-type", b"application/json"),
+                    (REQUEST_ID_HEADER, rid.encode()),
+                    *security_headers(scope),
+                    (CSP_HEADER, NOTHING_ENCODED),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+        log_access(scope, 200, started)
+
+
+def install_cached_reads(app: FastAPI) -> None:
+    """Outermost: outside even the request context, which `_answer` provides itself."""
+    wrap_stack(app, CachedReadsMiddleware)

@@ -30,6 +30,13 @@ _HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 _HSTS = "max-age=31536000; includeSubDomains"
+_ENCODED = [(name.lower().encode(), value.encode()) for name, value in _HEADERS.items()]
+_ENCODED_HSTS = [*_ENCODED, (b"strict-transport-security", _HSTS.encode())]
+
+
+def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """What this layer adds to an answer, for an answer written without passing through it."""
+    return _ENCODED_HSTS if _is_https(scope) else _ENCODED
 
 
 def _is_https(scope: Scope) -> bool:
@@ -107,7 +114,7 @@ async def _too_large(send: Send, limit: int) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
-                *((k.lower().encode(), v.encode()) for k, v in _HEADERS.items()),
+                *_ENCODED,
             ],
         }
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
-from oms_app.api.cached_reads import CachedReadsMiddleware
+from oms_app.api.cached_reads import install_cached_reads
 from oms_app.api.csp import install_content_security_policy
 from oms_app.api.deps import checked_credentials
 from oms_app.api.errors import install_error_handlers
@@ -55,9 +55,8 @@ def create_api() -> FastAPI:
     api.include_router(v1)
     api.include_router(health.router, prefix=API_PREFIX)
     install_error_handlers(api)
-    # Added first, so innermost: every other layer still wraps its answers.
-    api.add_middleware(CachedReadsMiddleware)
     install_request_context(api)
     install_hardening(api)
     install_content_security_policy(api, API_PREFIX)
+    install_cached_reads(api)  # outside all of the above, writing their headers itself
     return api

@@ -12,6 +12,8 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
@@ -37,6 +39,41 @@ def incoming_request_id(scope: Scope) -> str | None:
     return None
 
 
+@contextmanager
+def request_context(scope: Scope) -> Iterator[str]:
+    """The request's id (the caller's when sane, else a new one) and address, bound for every
+    log line written meanwhile."""
+    rid = incoming_request_id(scope) or uuid.uuid4().hex
+    token = request_id.set(rid)
+    client = scope.get("client")
+    address_token = client_address.set(client[0] if client else None)
+    try:
+        yield rid
+    finally:
+        request_id.reset(token)
+        client_address.reset(address_token)
+
+
+def log_access(scope: Scope, status: int, started: float) -> None:
+    """The access log line of an answered /api request."""
+    path = scope["path"]
+    if not path.startswith("/api"):
+        return
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    access_log.log(
+        logging.DEBUG if path in _QUIET_PATHS else logging.INFO,
+        "%s %s",
+        scope["method"],
+        path,
+        extra={
+            "method": scope["method"],
+            "path": path,
+            "status": status,
+            "duration_ms": duration_ms,
+        },
+    )
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -45,11 +82,10 @@ class RequestContextMiddleware:
         if scope["type"] != "http":  # the state websocket and lifespan pass straight through
             await self.app(scope, receive, send)
             return
+        with request_context(scope) as rid:
+            await self._answer(scope, receive, send, rid)
 
-        rid = incoming_request_id(scope) or uuid.uuid4().hex
-        token = request_id.set(rid)
-        client = scope.get("client")
-        address_token = client_address.set(client[0] if client else None)
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, rid: str) -> None:
         started = time.perf_counter()
         status = 500  # what the client sees if the app dies before answering
 
@@ -63,30 +99,19 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            path = scope["path"]
-            if path.startswith("/api"):
-                duration_ms = round((time.perf_counter() - started) * 1000, 1)
-                access_log.log(
-                    logging.DEBUG if path in _QUIET_PATHS else logging.INFO,
-                    "%s %s",
-                    scope["method"],
-                    path,
-                    extra={
-                        "method": scope["method"],
-                        "path": path,
-                        "status": status,
-                        "duration_ms": duration_ms,
-                    },
-                )
-            request_id.reset(token)
-            client_address.reset(address_token)
+            log_access(scope, status, started)
 
 
 def install_request_context(app: FastAPI) -> None:
     """Wrap the app's whole middleware stack, error handling included."""
+    wrap_stack(app, RequestContextMiddleware)
+
+
+def wrap_stack(app: FastAPI, layer: Callable[[ASGIApp], ASGIApp]) -> None:
+    """Put `layer` outside everything the app builds (its middleware and error handling)."""
     build_stack = app.build_middleware_stack
 
-    def build_with_request_context() -> ASGIApp:
-        return RequestContextMiddleware(build_stack())
+    def build_wrapped() -> ASGIApp:
+        return layer(build_stack())
 
-    app.build_middleware_stack = build_with_request_context  # type: ignore[method-assign]
+    app.build_middleware_stack = build_wrapped  # type: ignore[method-assign]

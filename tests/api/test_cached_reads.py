@@ -105,3 +105,30 @@ def test_unknown_and_out_of_range_ids_go_to_the_route(client, routed):
     assert client.get("/api/v1/products/99").status_code == 404
     assert client.get("/api/v1/products/99999999999").status_code == 422
     assert routed == ["detail", "detail"]
+
+
+def test_over_https_the_cached_answer_carries_hsts_as_the_route_does(client, make_product, routed):
+    make_product(name="Lamp")
+    https = {"X-Forwarded-Proto": "https"}
+    first, second = client.get(LIST, headers=https), client.get(LIST, headers=https)
+    assert routed == ["list"]
+    assert "max-age" in second.headers["Strict-Transport-Security"]
+    assert _comparable(second) == _comparable(first)
+
+
+def test_the_caller_request_id_is_echoed_by_the_cached_answer(client, make_product, routed):
+    make_product(name="Lamp")
+    client.get(LIST)
+    assert (
+        client.get(LIST, headers={"X-Request-ID": "trace-7"}).headers["X-Request-ID"] == "trace-7"
+    )
+    assert routed == ["list"]
+
+
+def test_a_get_that_declares_a_body_goes_to_the_route(client, make_product, routed):
+    make_product(name="Lamp")
+    client.get(LIST)
+    response = client.request("GET", LIST, content=b"x" * (2 * 1024 * 1024))
+    assert response.status_code == 413  # the body limit's answer, as for any request
+    assert client.request("GET", LIST, content=b"{}").status_code == 200
+    assert routed == ["list", "list"]

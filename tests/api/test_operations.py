@@ -101,6 +101,29 @@ def test_one_json_access_line_per_api_request(client, json_logs) -> None:
     assert "limit=5" not in json.dumps(access)
 
 
+def test_a_cached_read_writes_the_same_access_line_as_a_routed_one(
+    client, json_logs, monkeypatch
+) -> None:
+    from oms_app.services import products
+
+    routed = []
+    list_json = products.list_products_json_async
+
+    async def counted(*args, **kwargs):
+        routed.append(1)
+        return await list_json(*args, **kwargs)
+
+    monkeypatch.setattr(products, "list_products_json_async", counted)
+    client.get("/api/v1/products/?page=1&limit=5", headers={"X-Request-ID": "req-1"})
+    client.get("/api/v1/products/?page=1&limit=5", headers={"X-Request-ID": "req-2"})
+    assert routed == [1]  # the second came from the cache, before routing
+    routed_line, cached_line = [line for line in json_logs() if line["logger"] == "oms.access"]
+    fields = ("method", "path", "status", "level", "message")
+    assert {k: cached_line[k] for k in fields} == {k: routed_line[k] for k in fields}
+    assert cached_line["request_id"] == "req-2"
+    assert isinstance(cached_line["duration_ms"], float)
+
+
 def test_health_checks_are_not_logged_at_info(client, json_logs) -> None:
     client.get("/api/health")
     assert not [line for line in json_logs() if line["logger"] == "oms.access"]
