@@ -3,9 +3,10 @@
 The services that change orders and stock call in here with their open session, so an event
 and its deliveries commit or roll back together with the change: no change without its event,
 no event without its change. The order path stays cheap: which event types anyone subscribes
-to is read once per transaction (one small indexed query); when nobody subscribes, nothing else
-is done at all, and when someone does, an event costs one INSERT for it and one
-INSERT … SELECT for its deliveries, however many endpoints subscribe.
+to is read once per transaction (one small indexed query; an order for one product checks it
+inside its own statement, see services/orders.py); when nobody subscribes, nothing else is
+done at all, and when someone does, an event costs one INSERT for it and one INSERT … SELECT
+for its deliveries, however many endpoints subscribe.
 
 After a commit that wrote events, this process's sender is woken at once (senders elsewhere
 find them on their next poll).
@@ -49,11 +50,9 @@ def new_event_id() -> str:
     return "msg_" + secrets.token_urlsafe(21)
 
 
-def subscribed(session: Session, known: frozenset[str] | None = None) -> frozenset[str]:
-    """The event types some active endpoint wants, read once per transaction (`known`: as
-    just read, by the caller, before this transaction's first statement)."""
-    if known is None:
-        known = session.info.get(_SUBSCRIBED)
+def subscribed(session: Session) -> frozenset[str]:
+    """The event types some active endpoint wants, read once per transaction."""
+    known = session.info.get(_SUBSCRIBED)
     if known is None:
         rows = session.execute(
             select(WebhookSubscription.event_type)
@@ -62,7 +61,7 @@ def subscribed(session: Session, known: frozenset[str] | None = None) -> frozens
             .distinct()
         )
         known = frozenset(rows.scalars())
-    session.info[_SUBSCRIBED] = known
+        session.info[_SUBSCRIBED] = known
     return known
 
 
