@@ -1,4 +1,4 @@
-"""The catalogue's two public reads, answered from the cache before anything else runs.
+"""The catalogue's two public reads, answered from the cache ahead of the API's other layers.
 
 A cached catalogue answer is ready JSON in Redis, so all such a request needs is that one read;
 the layers around a route (request context, error handling, security headers, CSP, FastAPI's

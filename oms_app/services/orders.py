@@ -148,6 +148,7 @@ class _EventsWanted(Exception):
 
 
 def _writes_in_one_statement() -> bool:
+    """Whether the database takes `_PLACE_ORDER` (writable CTEs: PostgreSQL, not SQLite)."""
     return get_engine().dialect.name == "postgresql"
 
 
@@ -223,7 +224,7 @@ def _write_order(
     last = max(new.wanted)
     taken = _take_stock(session, {pid: q for pid, q in new.wanted.items() if pid != last})
     now = utcnow()
-    if session.get_bind().dialect.name == "postgresql":
+    if _writes_in_one_statement():
         row = session.execute(
             _PLACE_ORDER,
             {
