@@ -112,6 +112,11 @@ def list_deliveries(actor: Actor, endpoint_id: int, params: PageParams) -> Page[
     """One endpoint's deliveries, newest first, each with every attempt (oldest first)."""
     _require_manager(actor)
     with session_scope() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # The deliveries and their attempts are read by separate statements; one snapshot
+            # for all of them, or a sender's commit between the two shows an attempt beside the
+            # delivery as it was before that attempt (still leased, not yet rescheduled).
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         _load(session, endpoint_id)
         where = WebhookDelivery.endpoint_id == endpoint_id
         total = session.exec(select(func.count()).select_from(WebhookDelivery).where(where)).one()
