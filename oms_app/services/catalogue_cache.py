@@ -24,9 +24,10 @@ def detail_namespace(product_id: int) -> str:
     return f"product:{product_id}"
 
 
-def invalidate(product_ids: Iterable[int] = ()) -> None:
-    """Forget every cached list (category counts included) and these products' own answers."""
-    namespaces = [LIST_NAMESPACE, *(detail_namespace(pid) for pid in product_ids)]
+def invalidate(product_ids: Iterable[int] = (), also: Iterable[str] = ()) -> None:
+    """Forget every cached list (category counts included) and these products' own answers,
+    and, in the same round trip, the `also` namespaces (an order's totals, say)."""
+    namespaces = [LIST_NAMESPACE, *(detail_namespace(pid) for pid in product_ids), *also]
     # A category rename touches all of its products: a bounded pipeline per round trip.
     for start in range(0, len(namespaces), _PIPELINE_CHUNK):
         get_cache().invalidate(*namespaces[start : start + _PIPELINE_CHUNK])

@@ -35,7 +35,7 @@ from oms_app.models.order_filters import MyOrderFilters, OrderFilters
 from oms_app.models.product import Product
 from oms_app.models.user import User
 from oms_app.models.webhook import EventType
-from oms_app.services import live, order_queries, products, webhook_outbox
+from oms_app.services import live, order_queries, order_totals, products, webhook_outbox
 from oms_app.services.order_views import customer_of, public, shape
 from oms_app.services.permissions import (
     Actor,
@@ -103,7 +103,7 @@ def place_order(actor: Actor, data: OrderCreate, idempotency_key: str | None = N
             raise
         return replay
     placed = public(order, items, customer=customer_of(customer))
-    products.invalidate(wanted)
+    products.invalidate(wanted, also=[order_totals.NAMESPACE])
     _announce(placed, created=True)
     return PlacedOrder(placed, created=True)
 
@@ -446,7 +446,11 @@ def _page(
 ) -> Page[OrderPublic]:
     count, rows = order_queries.page_statements(filters, params, user_id)
     with session_scope() as session:
-        total = session.exec(count).one()
+        # A customer's own count is a few index entries; the admin's lists are worth caching.
+        if user_id is None:
+            total = order_totals.total(session, count, filters)
+        else:
+            total = session.exec(count).one()
         return Page.of(shape(session, session.exec(rows).all()), total, params)
 
 
@@ -497,7 +501,9 @@ def change_status(actor: Actor, order_id: int, new_status: OrderStatus) -> Order
         result = shape(session, [order], history=True, notes=notes)[0]
         webhook_outbox.order_status_changed(session, order, current)
     if restocked:
-        products.invalidate(restocked)
+        products.invalidate(restocked, also=[order_totals.NAMESPACE])
+    else:
+        order_totals.invalidate()
     _announce(result)
     return result
 

@@ -12,7 +12,7 @@ from oms_app.core.security import hash_password, verify_password
 from oms_app.models.api_key import Scope
 from oms_app.models.common import Page, PageParams, utcnow
 from oms_app.models.user import Role, User, UserPublic, UserUpdate
-from oms_app.services import audit, auth
+from oms_app.services import audit, auth, order_totals
 from oms_app.services.permissions import (
     Actor,
     require,
@@ -93,7 +93,10 @@ def update_user(
             changed["password"] = (True, True)  # recorded as changed, never with a value
         if person.is_admin and changed:
             audit.record(session, actor, "user.update", "user", user_id, changed)
-        return UserPublic.model_validate(user)
+        updated = UserPublic.model_validate(user)
+    if changed.keys() & {"name", "email"}:
+        order_totals.invalidate()  # a search by name or email may now match other orders
+    return updated
 
 
 def toggle_role(actor: Actor, user_id: int) -> UserPublic:
@@ -131,6 +134,7 @@ def delete_user(actor: Actor, user_id: int) -> None:
             audit.removed(audit.snapshot(user, ("name", "email", "role"))),
         )
         session.delete(user)
+    order_totals.invalidate()  # their orders no longer match a search or a customer filter
 
 
 def _lock_admins(session: Session) -> list[int]:
