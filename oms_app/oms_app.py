@@ -10,6 +10,7 @@ from oms_app import (
     pages,  # noqa: F401 - importing registers every page
     reflex_adapter,
 )
+from oms_app.api.cached_reads import CachedReadsMiddleware
 from oms_app.api.main import create_api
 from oms_app.components.layout import offline_banner
 from oms_app.components.templates import add_pages
@@ -39,7 +40,9 @@ def on_start() -> None:
     prepare_database()
 
 
-app = rx.App(
+# Cached catalogue reads are answered before any of Reflex's layers (api/cached_reads.py).
+App = reflex_adapter.app_class_serving_first(CachedReadsMiddleware)
+app = App(
     api_transformer=mount_reflex,
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
     app_wraps=reflex_adapter.overlay(offline_banner),

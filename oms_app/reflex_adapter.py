@@ -20,6 +20,22 @@ from reflex_base.vars.base import Var
 from reflex_components_core.base.fragment import Fragment
 from reflex_components_core.core.banner import has_connection_errors
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
+
+
+def app_class_serving_first(layer: Callable[[ASGIApp], ASGIApp]) -> type[rx.App]:
+    """An `rx.App` whose ASGI app is `layer` around everything Reflex builds.
+
+    The server (granian, `factory=True`) calls the App instance for its ASGI app, and
+    `App.__call__` wraps the backend in Reflex's own outer Starlette app (error middleware,
+    CORS, contexts, a router and a mount) last; only its caller can put a layer outside that.
+    """
+
+    class ServingFirst(rx.App):
+        def __call__(self) -> ASGIApp:
+            return layer(super().__call__())
+
+    return ServingFirst
 
 
 def install_cors(add_cors: Callable[[Starlette], None]) -> None:

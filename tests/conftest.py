@@ -76,9 +76,9 @@ def clean_state(request: pytest.FixtureRequest) -> None:
 def client():
     from fastapi.testclient import TestClient
 
-    from oms_app.api.main import create_api
+    from oms_app.api.main import as_served, create_api
 
-    with TestClient(create_api()) as test_client:
+    with TestClient(as_served(create_api())) as test_client:
         yield test_client
 
 

@@ -1,17 +1,19 @@
-"""The catalogue's two public reads, answered from the cache ahead of the API's other layers.
+"""The catalogue's two public reads, answered from the cache ahead of every other layer.
 
 A cached catalogue answer is ready JSON in Redis, so all such a request needs is that one read;
-the layers around a route (request context, error handling, security headers, CSP, FastAPI's
-body limits, routing, query parsing and validation) cost several times the read itself (see
-"Cached reads" in docs/benchmarks.md). So this is the API app's outermost layer: it answers a
-GET of `/api/v1/products/` whose only parameters are `page` and `limit` (each at most once,
-digits), and of `/api/v1/products/<id>` without any, when the cache holds the answer, and writes
-what those layers would have added itself, from their own code: the request id, the security
-headers, the API's CSP, the access log line. CORS is applied outside the API app, to this answer
-as to any. Anything else — another parameter, a value the route would refuse, a request that
-declares a body, a miss, Redis away — goes on to the route, which answers (and caches) as before.
-The cache keys are the service's own, so the two paths cannot disagree, and the tests compare
-the two answers byte for byte, header for header.
+the layers around a route (Reflex's outer app with its error middleware, CORS, contexts, router
+and mount; then the API's request context, error handling, security headers, CSP, body limits,
+routing, query parsing and validation) cost several times the read itself (see "Cached reads"
+in docs/benchmarks.md). So this is the served app's outermost layer (`oms_app.py`): it answers
+a GET of `/api/v1/products/` whose only parameters are `page` and `limit` (each at most once,
+digits), and of `/api/v1/products/<id>` without any, when the cache holds the answer, and
+writes what those layers would have added itself, from their own code: the request id, the
+security headers, the API's CSP, CORS's `Vary: Origin`, the access log line. Anything else — a
+request from a browser page (it carries `Origin`, so CORS must answer it), another parameter, a
+value the route would refuse, a request that declares a body, a miss, Redis away — goes on to
+the route, which answers (and caches) as before. The cache keys are the service's own, so the
+two paths cannot disagree, and the tests compare the two answers byte for byte, header for
+header.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import re
 import time
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -28,7 +29,7 @@ from oms_app.api.csp import HEADER as CSP
 from oms_app.api.csp import NOTHING
 from oms_app.api.hardening import security_headers
 from oms_app.api.middleware import HEADER as REQUEST_ID
-from oms_app.api.middleware import log_access, request_context, wrap_stack
+from oms_app.api.middleware import log_access, request_context
 from oms_app.models.common import MAX_INT32, PageParams
 from oms_app.services import products
 
@@ -75,7 +76,7 @@ class CachedReadsMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and not _declares_body(scope):
+        if scope["type"] == "http" and scope["method"] == "GET" and _plain(scope):
             # A blocking Redis read on the loop, as the routes' cache hits do (catalogue_cache).
             body = cached_answer(scope["path"], scope["query_string"])
             if body is not None:
@@ -84,10 +85,10 @@ class CachedReadsMiddleware:
         await self.app(scope, receive, send)
 
 
-def _declares_body(scope: Scope) -> bool:
-    """A GET with a body is left to the layers that police bodies."""
-    return any(
-        name == b"transfer-encoding" or (name == b"content-length" and value != b"0")
+def _plain(scope: Scope) -> bool:
+    """No `Origin` (CORS answers those) and no body (the layers that police bodies do)."""
+    return not any(
+        name in (b"origin", b"transfer-encoding") or (name == b"content-length" and value != b"0")
         for name, value in scope["headers"]
     )
 
@@ -106,13 +107,9 @@ async def _answer(scope: Scope, send: Send, body: bytes) -> None:
                     (REQUEST_ID_HEADER, rid.encode()),
                     *security_headers(scope),
                     (CSP_HEADER, NOTHING_ENCODED),
+                    (b"vary", b"Origin"),  # CORS's, for a request without an Origin
                 ],
             }
         )
         await send({"type": "http.response.body", "body": body})
         log_access(scope, 200, started)
-
-
-def install_cached_reads(app: FastAPI) -> None:
-    """Outermost: outside even the request context, which `_answer` provides itself."""
-    wrap_stack(app, CachedReadsMiddleware)

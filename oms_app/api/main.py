@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi_offline import FastAPIOffline
+from starlette.types import ASGIApp
 
-from oms_app.api.cached_reads import install_cached_reads
+from oms_app.api.cached_reads import CachedReadsMiddleware
 from oms_app.api.csp import install_content_security_policy
 from oms_app.api.deps import checked_credentials
 from oms_app.api.errors import install_error_handlers
@@ -22,6 +23,7 @@ from oms_app.api.routes import (
     users,
     webhooks,
 )
+from oms_app.core.cors import with_cors
 
 API_PREFIX = "/api"
 
@@ -58,5 +60,10 @@ def create_api() -> FastAPI:
     install_request_context(api)
     install_hardening(api)
     install_content_security_policy(api, API_PREFIX)
-    install_cached_reads(api)  # outside all of the above, writing their headers itself
     return api
+
+
+def as_served(api: ASGIApp) -> ASGIApp:
+    """The API with what the server puts around it besides Reflex's own layers: the cached
+    catalogue reads first, then CORS (see `oms_app.py`). The tests' client talks to this."""
+    return CachedReadsMiddleware(with_cors(api))

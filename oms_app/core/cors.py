@@ -8,19 +8,30 @@ allowed only for an explicit list, never together with `*`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from oms_app.core.config import get_settings
 
 
 def add_cors(app: Starlette) -> None:
+    app.add_middleware(CORSMiddleware, **_policy())
+
+
+def with_cors(app: ASGIApp) -> ASGIApp:
+    """`app` behind the same policy, for a stack built without Starlette's middleware list."""
+    return CORSMiddleware(app, **_policy())
+
+
+def _policy() -> dict[str, Any]:
     origins = get_settings().allowed_origins
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=origins,
-        allow_credentials="*" not in origins,
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
-    )
+    return {
+        "allow_origins": origins,
+        "allow_credentials": "*" not in origins,
+        "allow_methods": ["*"],
+        "allow_headers": ["*"],
+        "expose_headers": ["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
+    }

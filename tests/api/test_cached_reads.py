@@ -125,6 +125,15 @@ def test_the_caller_request_id_is_echoed_by_the_cached_answer(client, make_produ
     assert routed == ["list"]
 
 
+def test_a_browser_request_goes_to_the_route_which_answers_its_cors(client, make_product, routed):
+    make_product(name="Lamp")
+    client.get(LIST)
+    origin = "http://localhost:3000"  # ALLOWED_ORIGINS' default
+    response = client.get(LIST, headers={"Origin": origin})
+    assert routed == ["list", "list"]
+    assert response.headers["Access-Control-Allow-Origin"] == origin
+
+
 def test_a_get_that_declares_a_body_goes_to_the_route(client, make_product, routed):
     make_product(name="Lamp")
     client.get(LIST)

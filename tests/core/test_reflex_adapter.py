@@ -96,3 +96,15 @@ def test_the_upload_zone_file_input_can_be_named() -> None:
     upload = reflex_adapter.label_file_input(rx.upload.root(rx.text("Drop"), id="u"), "Image file")
     rendered = str(upload.render())
     assert '"aria-label":"Image file"' in rendered
+
+
+def test_the_served_app_is_the_layer_around_all_that_reflex_builds(monkeypatch) -> None:
+    # The server asks the App instance for its ASGI app (granian's factory=True) ...
+    from reflex.utils import exec as reflex_exec
+
+    for runner in (reflex_exec.run_granian_backend, reflex_exec.run_granian_backend_prod):
+        assert "factory=True" in inspect.getsource(runner)
+    # ... and the class puts the layer around whatever Reflex's own __call__ builds.
+    monkeypatch.setattr(rx.App, "__call__", lambda self: "reflex's outer app")
+    served = reflex_adapter.app_class_serving_first(lambda inner: ("first", inner))
+    assert served.__call__(object.__new__(served)) == ("first", "reflex's outer app")
