@@ -36,6 +36,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def raw_json(body: bytes) -> Response:
-    """Ready JSON (a cached answer) sent as it is: no validation, no serialisation."""
-    return Response(content=body, media_type="application/json")
+def raw_json(
+    body: bytes, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """Ready JSON (a cached answer, a model the service built) sent as it is: no validation,
+    no serialisation. The route still declares its `response_model`, for the API's schema."""
+    return Response(
+        content=body, status_code=status_code, headers=headers, media_type="application/json"
+    )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.encoders import jsonable_encoder
+
+from oms_app.models.order import OrderPublic
 
 
 def _order(client, headers, *lines, **extra):
@@ -37,6 +40,10 @@ def test_single_product_order_keeps_the_reference_shape(client, alice_headers, m
     assert order["created_at"]
     assert order["updated_at"]
     assert _stock(client, product["id"]) == 7
+    # Sent as the service's own JSON: what FastAPI would have made of it, key for key.
+    assert response.headers["content-type"] == "application/json"
+    assert "Idempotent-Replayed" not in response.headers
+    assert response.json() == jsonable_encoder(OrderPublic.model_validate(order))
 
 
 def test_a_cart_becomes_one_order_with_several_lines(client, alice_headers, make_product):
