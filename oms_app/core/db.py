@@ -57,7 +57,7 @@ def session_scope(autocommit: bool = False) -> Iterator[Session]:
     """A session whose transaction commits on success and rolls back on any error.
 
     With `autocommit`, each statement commits on its own, inside PostgreSQL, with no COMMIT
-    round trip after it: only for work whose writes are all one statement (see orders.py)."""
+    round trip after it: only for work whose writes are all one statement (see order_writes.py)."""
     engine = _autocommit_engine() if autocommit else get_engine()
     with Session(engine, expire_on_commit=False) as session:
         try:

@@ -4,7 +4,7 @@ The services that change orders and stock call in here with their open session, 
 and its deliveries commit or roll back together with the change: no change without its event,
 no event without its change. The order path stays cheap: which event types anyone subscribes
 to is read once per transaction (one small indexed query; an order for one product checks it
-inside its own statement, see services/orders.py); when nobody subscribes, nothing else is
+inside its own statement, see services/order_writes.py); when nobody subscribes, nothing else is
 done at all, and when someone does, an event costs one INSERT for it and one INSERT … SELECT
 for its deliveries, however many endpoints subscribe.
 
