@@ -16,9 +16,9 @@ from oms_app.components.admin import data_table
 from oms_app.components.lists import list_feedback, live_updates
 from oms_app.components.pagination import pagination
 from oms_app.components.templates import admin_page
+from oms_app.pages.admin_orders.filters import toolbar
 from oms_app.pages.admin_orders.state import OrdersAdminState
 from oms_app.pages.admin_orders.table import order_row
-from oms_app.pages.admin_orders.toolbar import toolbar
 
 
 @admin_page(routes.ADMIN_ORDERS, "Orders", on_load=OrdersAdminState.open)
