@@ -1,5 +1,5 @@
-"""One module per page, each holding its state beside its components. Importing registers them
-(components/templates.py); the app adds them."""
+"""One module per page, each holding its state beside its components (a package for a larger
+page). Importing registers them (components/templates.py); the app adds them."""
 
 from oms_app.pages import (  # noqa: F401
     admin_audit,

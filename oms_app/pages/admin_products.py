@@ -15,8 +15,8 @@ from oms_app.components.templates import admin_page
 from oms_app.models.common import Page, PageParams
 from oms_app.models.product import ProductPublic
 from oms_app.models.user import User
-from oms_app.pages import product_form
-from oms_app.pages.product_form import ProductForm, ProductRow
+from oms_app.pages.product_form.dialog import dialog, edit_button, new_button
+from oms_app.pages.product_form.state import ProductForm, ProductRow
 from oms_app.services import products, stock_levels
 from oms_app.state.list_page import ListPageState, Updates
 
@@ -99,7 +99,7 @@ def _row_actions(row: ProductRow) -> rx.Component:
             )
         ),
         actions_cell(
-            product_form.edit_button(state, row),
+            edit_button(state, row),
             confirm_button(
                 "Delete",
                 title="Delete “" + row.name + "”?",
@@ -157,7 +157,7 @@ def _toolbar() -> rx.Component:
             spacing="2",
             align="center",
         ),
-        product_form.new_button(state),
+        new_button(state),
         spacing="3",
         align="end",
         wrap="wrap",
@@ -180,5 +180,5 @@ def admin_products() -> rx.Component:
             empty_message=rx.cond(state.show_deleted, "No deleted products.", "No products match."),
         ),
         pagination(state),
-        product_form.dialog(ProductsAdminState),
+        dialog(ProductsAdminState),
     )

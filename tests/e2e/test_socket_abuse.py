@@ -12,10 +12,10 @@ from playwright.sync_api import Page
 
 from oms_app.pages.admin_customer import CustomerState
 from oms_app.pages.admin_dashboard import DashboardState
-from oms_app.pages.admin_orders import OrdersAdminState
+from oms_app.pages.admin_orders.state import OrdersAdminState
 from oms_app.pages.admin_users import UsersAdminState
-from oms_app.pages.cart import CartPageState
-from oms_app.pages.order_detail import OrderDetailState
+from oms_app.pages.cart.state import CartPageState
+from oms_app.pages.order_detail.state import OrderDetailState
 from oms_app.pages.orders import MyOrdersState
 from tests.e2e.conftest import transactions
 from tests.e2e.crafted_socket import CraftedSocket

@@ -8,7 +8,7 @@ import io
 import pytest
 import reflex as rx
 
-from oms_app.pages.product_form import _one_file
+from oms_app.pages.product_form.image_state import _one_file
 
 
 def test_one_uploaded_file_is_taken() -> None:
