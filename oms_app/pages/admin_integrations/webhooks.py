@@ -1,5 +1,6 @@
 """The webhooks section of /admin/integrations: create an endpoint (its secret shown once),
-list and delete endpoints, and see one endpoint's recent deliveries, retrying one if need be.
+list, enable again and delete endpoints, and see one endpoint's recent deliveries, retrying one
+if need be.
 
 Every change goes through services/webhooks.py, which decides who may make it.
 """
@@ -156,6 +157,17 @@ class WebhooksState(ListPageState, FormState, rx.State):
             endpoint_id_,
             lambda actor: webhooks.delete_webhook(actor, endpoint_id_),
             lambda _: "Webhook deleted. Nothing more will be sent to it.",
+        )
+
+    @rx.event
+    def enable(self, endpoint_id: int):
+        endpoint_id_ = _row_id(endpoint_id)
+        if endpoint_id_ is None:
+            return None
+        return self._act(
+            endpoint_id_,
+            lambda actor: webhooks.enable_webhook(actor, endpoint_id_),
+            lambda _: "Webhook enabled. New events will be sent to it.",
         )
 
     @rx.event
@@ -326,6 +338,20 @@ def _endpoint_row(row: WebhookRow) -> rx.Component:
                 size="1",
                 variant="soft",
                 aria_label="Deliveries to " + row.url,
+            ),
+            # Enabling ends nothing and loses nothing, so it asks nothing first.
+            rx.cond(
+                ~row.active,
+                rx.button(
+                    "Enable",
+                    on_click=state.enable(row.id),
+                    loading=state.busy_id == row.id,
+                    size="1",
+                    variant="soft",
+                    color_scheme="green",
+                    high_contrast=True,
+                    aria_label="Enable webhook " + row.url,
+                ),
             ),
             confirm_button(
                 "Delete",
