@@ -49,7 +49,7 @@ from oms_app.models.webhook import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from oms_app.services import webhook_outbox, webhook_targets
+from oms_app.services import webhook_outbox, webhook_retention, webhook_targets
 
 log = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ def _disable(session: Session, endpoint_id: int, reason: str) -> None:
             WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.claim_token.is_(None),
         )
-        .values(status=DeliveryStatus.FAILED)
+        .values(status=DeliveryStatus.FAILED, next_attempt_at=utcnow())
     )
 
 
@@ -405,6 +405,9 @@ def _describe(exc: httpx.HTTPError) -> str:
 
 # After a wake-up, wait this long for more commits, so one claim and one write serve several.
 COALESCE_SECONDS = 0.1
+# How often each worker sweeps away finished deliveries past WEBHOOK_RETENTION_DAYS (jittered,
+# so the workers of a deployment do not all sweep at once).
+SWEEP_SECONDS = 3600.0
 
 
 class Sender:
@@ -414,9 +417,15 @@ class Sender:
     endpoint's address is resolved once, the batch is sent concurrently, and one transaction
     records every outcome."""
 
-    def __init__(self, engine: Engine | None = None, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        settings: Settings | None = None,
+        sweep_seconds: float = SWEEP_SECONDS,
+    ) -> None:
         self._engine = engine
         self._settings = settings or get_settings()
+        self._sweep_seconds = sweep_seconds
         self._wake = asyncio.Event()
         self._batches: set[asyncio.Task[None]] = set()
         self._sending = 0  # deliveries in the batches under way
@@ -440,9 +449,12 @@ class Sender:
             timeout=settings.webhook_timeout_seconds,
             limits=httpx.Limits(max_connections=settings.webhook_concurrency),
         ) as client:
+            sweeper = asyncio.create_task(self._sweep_forever())
             try:
                 await self._loop_forever(client)
             finally:
+                sweeper.cancel()
+                await asyncio.gather(sweeper, return_exceptions=True)
                 webhook_outbox.forget(self.wake_soon)
                 for task in list(self._batches):
                     task.cancel()
@@ -479,6 +491,34 @@ class Sender:
                 woken = True
             if woken:
                 await asyncio.sleep(COALESCE_SECONDS)
+
+    async def _sweep_forever(self) -> None:
+        """Delete what has been finished for longer than it is kept: at start, then every
+        sweep_seconds. A task of its own, so a long backlog never holds up sending."""
+        failing = False
+        while True:
+            try:
+                await self.sweep()
+                failing = False
+            except Exception:
+                if not failing:
+                    log.warning("webhook sender cannot sweep old deliveries", exc_info=True)
+                failing = True
+            jitter = random.uniform(1 - JITTER, 1 + JITTER)  # noqa: S311 - spreading, not secrecy
+            await asyncio.sleep(self._sweep_seconds * jitter)
+
+    async def sweep(self) -> webhook_retention.Swept:
+        """One sweep, step by bounded step (each its own transaction, on a worker thread)."""
+        before = webhook_retention.cutoff(self._settings.webhook_retention_days)
+        swept = webhook_retention.Swept()
+        while done := await asyncio.to_thread(webhook_retention.step, self.engine, before):
+            swept += done
+        if swept:
+            log.info(
+                "webhook history swept",
+                extra={"deliveries": swept.deliveries, "events": swept.events},
+            )
+        return swept
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._batches.discard(task)
