@@ -19,6 +19,7 @@ from oms_app.components.format import moment
 from oms_app.components.forms import field_error, labelled_input
 from oms_app.components.lists import list_feedback
 from oms_app.components.pagination import pagination
+from oms_app.components.secret_once import secret_shown_once
 from oms_app.core.errors import DomainError
 from oms_app.models.common import MAX_INT32, Page, PageParams
 from oms_app.models.user import User
@@ -267,54 +268,6 @@ def _create_form() -> rx.Component:
     )
 
 
-def _secret_once() -> rx.Component:
-    state = WebhooksState
-    return rx.cond(
-        state.new_secret != "",
-        rx.callout.root(
-            rx.callout.text(
-                rx.text.strong("Signing secret for "),
-                rx.text.strong(state.new_secret_url),
-                rx.text(". Copy it now: it will not be shown again.", as_="span"),
-            ),
-            rx.flex(
-                rx.code(
-                    state.new_secret,
-                    id="webhook-secret",
-                    word_break="break-all",
-                    high_contrast=True,
-                ),
-                rx.flex(
-                    rx.button(
-                        rx.icon("copy", size=16, aria_hidden="true"),
-                        "Copy",
-                        on_click=[
-                            rx.set_clipboard(state.new_secret),
-                            rx.toast.success("Secret copied."),
-                        ],
-                        size="1",
-                        high_contrast=True,
-                    ),
-                    rx.button(
-                        "Done",
-                        on_click=state.dismiss_secret,
-                        size="1",
-                        variant="soft",
-                        color_scheme="gray",
-                    ),
-                    spacing="2",
-                ),
-                direction="column",
-                spacing="2",
-            ),
-            color_scheme="green",
-            high_contrast=True,
-            role="status",
-            id="webhook-secret-callout",
-        ),
-    )
-
-
 def _status_badge(active: rx.Var[bool]) -> rx.Component:
     return rx.badge(
         rx.cond(active, "Active", "Disabled"),
@@ -456,7 +409,14 @@ def webhooks_section() -> rx.Component:
             margin_bottom="1em",
         ),
         rx.card(_create_form(), margin_bottom="1em"),
-        _secret_once(),
+        secret_shown_once(
+            state.new_secret,
+            label="Signing secret for " + state.new_secret_url,
+            control_id="webhook-secret",
+            explanation="Receivers check every delivery's signature with it.",
+            on_done=state.dismiss_secret,
+            callout_id="webhook-secret-callout",
+        ),
         list_feedback(state),
         rx.box(
             data_table(
