@@ -33,7 +33,7 @@ from oms_app.models.webhook import (
     WebhookSubscription,
     WebhookWithSecret,
 )
-from oms_app.services import audit, webhook_outbox, webhook_sender, webhook_targets
+from oms_app.services import audit, webhook_claims, webhook_outbox, webhook_targets
 from oms_app.services.permissions import Actor, require
 
 # After a rotation the old secret keeps signing this long, so receivers can switch at leisure.
@@ -265,7 +265,7 @@ def retry_delivery(actor: Actor, endpoint_id: int, delivery_id: int) -> Delivery
         if not endpoint.active:
             raise Conflict("This webhook is disabled; enable it to send to it again")
         if delivery.status == DeliveryStatus.PENDING:
-            leased = webhook_sender.aware(delivery.next_attempt_at) > utcnow()
+            leased = webhook_claims.aware(delivery.next_attempt_at) > utcnow()
             if delivery.claim_token is not None and leased:
                 raise Conflict("This delivery is being sent right now")
             if delivery.attempt_count == 0:
