@@ -145,6 +145,9 @@ def test_the_section_fits_a_phone(phone: Page, base_url: str) -> None:
     phone.get_by_label("Endpoint URL").fill(long_url)
     phone.get_by_role("button", name="Create webhook").click()
     expect(phone.locator("#webhook-secret")).to_have_value(re.compile(r"^whsec_"))
+    # Not dismissed, yet not shown again on the next visit: shown once means once.
+    _settled(phone, base_url, PATH)
+    expect(phone.locator("#webhook-secret")).to_have_count(0)
     row = phone.locator("tr", has_text="a-very-long-path-segment")
     expect(row).to_be_visible()
     assert _overflow(phone) <= 0

@@ -13,7 +13,9 @@ from oms_app.pages.admin_integrations.webhooks_state import WebhooksState
 
 
 @admin_page(
-    routes.ADMIN_INTEGRATIONS, "Integrations", on_load=[KeysState.open_page, WebhooksState.load]
+    routes.ADMIN_INTEGRATIONS,
+    "Integrations",
+    on_load=[KeysState.open_page, WebhooksState.open_page],
 )
 def admin_integrations() -> rx.Component:
     # A block, not a flex column: a flex item would grow to its widest table, and on a phone

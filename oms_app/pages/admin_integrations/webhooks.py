@@ -190,7 +190,7 @@ def _deliveries() -> rx.Component:
 
 
 def webhooks_section() -> rx.Component:
-    """The section as a page places it; its on_load is `WebhooksState.load`."""
+    """The section as a page places it; its on_load is `WebhooksState.open_page`."""
     state = WebhooksState
     return rx.el.section(
         rx.flex(

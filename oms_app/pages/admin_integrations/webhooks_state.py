@@ -138,6 +138,14 @@ class WebhooksState(ListPageState, FormState, rx.State):
             yield update
 
     @rx.event
+    def open_page(self):
+        """on_load: no secret of an earlier visit is shown again (the state outlives a reload
+        and a visit elsewhere)."""
+        self.new_secret = self.new_secret_url = ""
+        self.errors = {}
+        return self._reload()
+
+    @rx.event
     def dismiss_secret(self):
         self.new_secret = self.new_secret_url = ""
 
