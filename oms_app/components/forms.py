@@ -19,7 +19,9 @@ NATIVE_SELECT = {
 }
 
 
-def labelled_input(label: str, control_id: str | rx.Var[str], **input_props) -> rx.Component:
+def labelled_input(
+    label: str | rx.Var[str], control_id: str | rx.Var[str], **input_props
+) -> rx.Component:
     """A label tied to its input by id, so screen readers and `get_by_label` both find it."""
     return rx.flex(
         field_label(label, control_id),
@@ -30,7 +32,7 @@ def labelled_input(label: str, control_id: str | rx.Var[str], **input_props) -> 
     )
 
 
-def field_label(label: str, control_id: str | rx.Var[str]) -> rx.Component:
+def field_label(label: str | rx.Var[str], control_id: str | rx.Var[str]) -> rx.Component:
     return rx.el.label(rx.text(label, as_="span", size="2", weight="medium"), html_for=control_id)
 
 

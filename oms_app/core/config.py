@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Senders wake at once for changes made in their own process and check for others' this often.
     webhook_poll_seconds: float = Field(2, gt=0, le=3600)
     webhook_concurrency: int = Field(16, ge=1, le=100)
+    # Delivered and given-up deliveries (and their attempts) are deleted this long after they
+    # ended, so the outbox does not grow for ever; pending ones are never touched.
+    webhook_retention_days: int = Field(30, ge=1, le=3650)
     # Reflex's own: where browsers open the state websocket, when not on this origin.
     reflex_api_url: str | None = None
 

@@ -88,6 +88,8 @@ class WebhookEvent(SQLModel, table=True):
     """The outbox: what happened, exactly as it is sent (the body is signed byte for byte)."""
 
     __tablename__ = "webhook_events"
+    # The retention sweep reads the oldest events first.
+    __table_args__ = (Index("ix_webhook_events_created", "created_at"),)
 
     # `msg_…`: the webhook-id header, the same on every attempt, so receivers can deduplicate.
     id: str = SQLField(primary_key=True, max_length=40)
@@ -110,6 +112,14 @@ class WebhookDelivery(SQLModel, table=True):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # The retention sweep reads finished rows oldest first: the other half of the table,
+        # so neither the sender's claim nor the sweep reads past the rows it wants.
+        Index(
+            "ix_webhook_deliveries_finished",
+            "next_attempt_at",
+            postgresql_where=text("status <> 'pending'"),
+            sqlite_where=text("status <> 'pending'"),
+        ),
         Index("ix_webhook_deliveries_endpoint", "endpoint_id", "id"),
     )
 
@@ -128,7 +138,8 @@ class WebhookDelivery(SQLModel, table=True):
         )
     )
     status: str = SQLField(default=DeliveryStatus.PENDING, max_length=16)
-    # When it is due; while a sender holds it, when that sender's lease runs out.
+    # When it is due; while a sender holds it, when that sender's lease runs out; once it has
+    # succeeded or failed, when it ended (what retention counts from).
     next_attempt_at: datetime = timestamp_field()
     claim_token: str | None = SQLField(default=None, max_length=32)
     attempt_count: int = 0

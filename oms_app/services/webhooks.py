@@ -1,7 +1,7 @@
 """Webhook endpoints: who may manage them, and every change to them.
 
-Each change (create, delete, rotate the secret, retry a delivery) is one function here, which
-checks the actor first: whatever route or page asks, the rule is the same.
+Each change (create, delete, enable again, rotate the secret, retry a delivery) is one function
+here, which checks the actor first: whatever route or page asks, the rule is the same.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from oms_app.models.webhook import (
     WebhookSubscription,
     WebhookWithSecret,
 )
-from oms_app.services import audit, webhook_outbox, webhook_sender, webhook_targets
+from oms_app.services import audit, webhook_claims, webhook_outbox, webhook_targets
 from oms_app.services.permissions import Actor, require
 
 # After a rotation the old secret keeps signing this long, so receivers can switch at leisure.
@@ -205,6 +205,29 @@ def delete_webhook(actor: Actor, endpoint_id: int) -> None:
         session.execute(delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
 
 
+def enable_webhook(actor: Actor, endpoint_id: int) -> WebhookPublic:
+    """Send to a disabled endpoint again (one the receiver said was gone, say): events from now
+    on are delivered to it. Deliveries that failed while it was disabled stay failed (each can
+    be retried), and events that happened meanwhile were never queued for it. Its URL is
+    checked again as at creation, since the rules or its address may have changed. Enabling
+    an endpoint that is already active changes nothing."""
+    _require_manager(actor)
+    with session_scope() as session:
+        url = _load(session, endpoint_id).url
+    webhook_targets.check(url)  # resolves the host: not while holding the row's lock
+    with session_scope() as session:
+        endpoint = _load(session, endpoint_id, lock=True)
+        if not endpoint.active:
+            changes: dict[str, tuple[object, object]] = {"active": (False, True)}
+            if endpoint.disabled_reason is not None:
+                changes["disabled_reason"] = (endpoint.disabled_reason, None)
+            audit.record(session, actor, "webhook.enable", "webhook", endpoint_id, changes)
+            # The reason goes with the state it explained: a later disabling writes its own.
+            endpoint.active, endpoint.disabled_reason = True, None
+            session.flush()
+        return _public(endpoint, _events_of(session, [endpoint_id]).get(endpoint_id, []))
+
+
 def rotate_secret(actor: Actor, endpoint_id: int) -> WebhookWithSecret:
     """A new secret, shown once; the old one keeps signing beside it for ROTATION_OVERLAP."""
     _require_manager(actor)
@@ -240,9 +263,9 @@ def retry_delivery(actor: Actor, endpoint_id: int, delivery_id: int) -> Delivery
         if delivery is None:
             raise NotFound("Delivery not found")
         if not endpoint.active:
-            raise Conflict("This webhook is disabled; create a new one to send to it again")
+            raise Conflict("This webhook is disabled; enable it to send to it again")
         if delivery.status == DeliveryStatus.PENDING:
-            leased = webhook_sender.aware(delivery.next_attempt_at) > utcnow()
+            leased = webhook_claims.aware(delivery.next_attempt_at) > utcnow()
             if delivery.claim_token is not None and leased:
                 raise Conflict("This delivery is being sent right now")
             if delivery.attempt_count == 0:

@@ -101,6 +101,8 @@ def test_only_admins_manage_webhooks(client, alice_headers, admin_headers) -> No
     assert (
         client.post("/api/v1/webhooks/999/rotate-secret", headers=alice_headers).status_code == 403
     )
+    assert client.post("/api/v1/webhooks/999/enable", headers=alice_headers).status_code == 403
+    assert client.post("/api/v1/webhooks/999/enable").status_code == 401
     assert (
         client.post("/api/v1/webhooks/9/deliveries/9/retry", headers=alice_headers).status_code
         == 403
@@ -382,6 +384,71 @@ def test_a_410_disables_the_endpoint(
         f"/api/v1/webhooks/{hook['id']}/deliveries/{row['id']}/retry", headers=admin_headers
     )
     assert retry.status_code == 409
+
+
+def test_a_disabled_endpoint_is_enabled_again(
+    client, admin_headers, alice_headers, make_product, allow_private, receiver
+) -> None:
+    """The receiver said 410 by mistake: the admin enables the webhook, new events flow again,
+    and what failed meanwhile stays failed until it is retried."""
+    hook = create_hook(client, admin_headers, receiver.url, ["order.created"])
+    url = f"/api/v1/webhooks/{hook['id']}"
+    receiver.script.append(Answer(status=410, body="gone"))
+    product = make_product(stock=50)
+    order(client, alice_headers, product["id"])
+    with running_sender():
+        (gone,) = settled(client, admin_headers, hook["id"], 1)
+        assert client.get(url, headers=admin_headers).json()["active"] is False
+        order(client, alice_headers, product["id"])  # while disabled: not queued for it
+
+        enabled = client.post(f"{url}/enable", headers=admin_headers)
+        assert enabled.status_code == 200, enabled.text
+        assert enabled.json()["active"] is True
+        assert set(enabled.json()) == {"id", "url", "events", "active", "created_at"}
+        assert client.get(url, headers=admin_headers).json()["active"] is True
+        assert client.post(f"{url}/enable", headers=admin_headers).status_code == 200
+
+        placed = order(client, alice_headers, product["id"]).json()
+        first_after, _ = settled(client, admin_headers, hook["id"], 2)
+        assert first_after["status"] == "succeeded"
+        assert receiver.received[-1].verify(hook["secret"])["data"]["order"]["id"] == placed["id"]
+        assert client.get(url, headers=admin_headers).json()["active"] is True
+        rows = deliveries(client, admin_headers, hook["id"])
+        assert [r["status"] for r in rows] == ["succeeded", "failed"]
+
+        retried = client.post(f"{url}/deliveries/{gone['id']}/retry", headers=admin_headers)
+        assert retried.status_code == 200, retried.text
+        receiver.wait_for(3)
+        rows = settled(client, admin_headers, hook["id"], 2)
+    assert [r["status"] for r in rows] == ["succeeded", "succeeded"]
+    assert [a["response_status"] for a in rows[1]["attempts"]] == [410, 200]
+    audit = client.get("/api/v1/audit/?action=webhook.enable", headers=admin_headers).json()["data"]
+    assert [(e["entity_id"], e["changes"]["active"]) for e in audit] == [
+        (str(hook["id"]), [False, True])
+    ]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/webhooks/0/enable", "/api/v1/webhooks/x/enable"])
+def test_enabling_a_bad_id_is_4xx(client, admin_headers, path) -> None:
+    assert client.post(path, headers=admin_headers).status_code in {404, 422}
+    assert client.post("/api/v1/webhooks/99999/enable", headers=admin_headers).status_code == 404
+
+
+def test_enabling_a_url_refused_now_is_422(client, admin_headers, receiver, monkeypatch) -> None:
+    monkeypatch.setattr(get_settings(), "webhook_allow_private_targets", True)
+    hook = create_hook(client, admin_headers, receiver.url, ["order.created"])
+    from sqlalchemy import update
+
+    from oms_app.models.webhook import WebhookEndpoint
+
+    with session_scope() as session:
+        session.execute(update(WebhookEndpoint).values(active=False))
+    monkeypatch.setattr(get_settings(), "webhook_allow_private_targets", False)
+    refused = client.post(f"/api/v1/webhooks/{hook['id']}/enable", headers=admin_headers)
+    assert refused.status_code == 422
+    assert "private" in refused.json()["detail"]
+    one = client.get(f"/api/v1/webhooks/{hook['id']}", headers=admin_headers).json()
+    assert one["active"] is False
 
 
 def test_rotation_signs_with_both_secrets_during_the_overlap(

@@ -45,7 +45,7 @@ def test_an_admin_mints_copies_revokes_and_audits_a_key(
     expect(page.get_by_text("it will not be shown again")).to_be_visible()
 
     page.get_by_role("button", name="Copy").click()
-    expect(page.get_by_text("Copied the key to the clipboard.")).to_be_visible()
+    expect(page.get_by_text("Copied the secret to the clipboard.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == secret
 
     # The system uses the key over REST.

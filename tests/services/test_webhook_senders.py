@@ -22,7 +22,7 @@ from oms_app.models.webhook import (
     WebhookEndpoint,
     WebhookSubscription,
 )
-from oms_app.services import webhook_outbox, webhook_sender
+from oms_app.services import webhook_claims, webhook_http, webhook_outbox
 from oms_app.services.webhooks import new_secret
 from tests.webhook_receiver import Answer, eventually, receiving, running_sender
 
@@ -54,15 +54,15 @@ def statuses() -> collections.Counter[str]:
 def test_the_retry_schedule() -> None:
     expected = [5, 300, 1800, 7200, 18000, 36000, 86400]
     for attempts, base in enumerate(expected, start=1):
-        delays = {webhook_sender.retry_delay(attempts) for _ in range(20)}
+        delays = {webhook_claims.retry_delay(attempts) for _ in range(20)}
         assert all(base * 0.9 <= d <= base * 1.1 for d in delays)
         assert len(delays) > 1  # jittered
-    assert webhook_sender.retry_delay(len(expected) + 1) is None
+    assert webhook_claims.retry_delay(len(expected) + 1) is None
 
 
 def test_the_signature_is_what_standard_webhooks_expects() -> None:
     secret = new_secret()
-    header = webhook_sender.sign(secret, "msg_1", 1_700_000_000, '{"a":1}')
+    header = webhook_http.sign(secret, "msg_1", 1_700_000_000, '{"a":1}')
     from datetime import UTC, datetime
 
     expected = Webhook(secret).sign("msg_1", datetime.fromtimestamp(1_700_000_000, UTC), '{"a":1}')
@@ -140,12 +140,12 @@ def test_a_sender_whose_lease_was_taken_over_records_nothing(database: str) -> N
     enqueue(1)
     engine = make_engine(database)
     try:
-        (claimed,) = webhook_sender.claim_due(engine, 10, 30)
-        assert webhook_sender.claim_due(engine, 10, 30) == []  # leased: nobody else takes it
+        (claimed,) = webhook_claims.claim_due(engine, 10, 30)
+        assert webhook_claims.claim_due(engine, 10, 30) == []  # leased: nobody else takes it
         with session_scope() as session:  # as if the lease ran out and another sender took it
             session.execute(update(WebhookDelivery).values(claim_token="someone-else"))
-        outcome = webhook_sender.Outcome(200, 5)
-        assert webhook_sender.record(engine, claimed, outcome) is None
+        outcome = webhook_claims.Outcome(200, 5)
+        assert webhook_claims.record(engine, claimed, outcome) is None
     finally:
         engine.dispose()
     with session_scope() as session:
@@ -164,9 +164,9 @@ def test_the_last_retryable_failure_fails_the_delivery(database: str, attempts: 
         session.execute(update(WebhookDelivery).values(attempt_count=attempts))
     engine = make_engine(database)
     try:
-        (claimed,) = webhook_sender.claim_due(engine, 10, 30)
-        outcome = webhook_sender.Outcome(503, 5, retryable=True)
-        status = webhook_sender.record(engine, claimed, outcome)
+        (claimed,) = webhook_claims.claim_due(engine, 10, 30)
+        outcome = webhook_claims.Outcome(503, 5, retryable=True)
+        status = webhook_claims.record(engine, claimed, outcome)
     finally:
         engine.dispose()
     assert status == (DeliveryStatus.FAILED if attempts == 7 else DeliveryStatus.PENDING)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oms_app.pages.admin_integrations.webhooks import _row_id, _text
+from oms_app.pages.admin_integrations.webhooks_state import _row_id, _text
 
 
 @pytest.mark.parametrize(

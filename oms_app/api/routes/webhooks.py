@@ -46,6 +46,14 @@ def delete_webhook(user: CurrentActor, webhook_id: WebhookId) -> None:
     webhooks.delete_webhook(user, webhook_id)
 
 
+@router.post("/{webhook_id:int}/enable", response_model=WebhookPublic)
+def enable_webhook(user: CurrentActor, webhook_id: WebhookId) -> WebhookPublic:
+    """Send to a disabled webhook again, from the next event on; its URL is checked again (422
+    when it is now refused). Deliveries that failed meanwhile stay failed: retry them one by
+    one. An active webhook is answered as it is."""
+    return webhooks.enable_webhook(user, webhook_id)
+
+
 @router.post("/{webhook_id:int}/rotate-secret", response_model=WebhookWithSecret)
 def rotate_secret(user: CurrentActor, webhook_id: WebhookId) -> WebhookWithSecret:
     """A new secret, shown once; the old one keeps signing beside it for 24 hours."""

@@ -13,6 +13,7 @@ from oms_app.components.format import moment
 from oms_app.components.forms import field_error, labelled_input
 from oms_app.components.lists import list_feedback
 from oms_app.components.pagination import pagination
+from oms_app.components.secret_once import secret_shown_once
 from oms_app.core.errors import DomainError
 from oms_app.models.api_key import MAX_KEY_NAME, ApiKeyCreate, ApiKeyPublic, Scope
 from oms_app.models.common import Page, PageParams
@@ -97,10 +98,6 @@ class KeysState(ListPageState, FormState, rx.State):
             yield update
 
     @rx.event
-    def copied(self):
-        return rx.toast.success("Copied the key to the clipboard.")
-
-    @rx.event
     def dismiss_secret(self):
         self.new_secret = self.new_name = ""
         return rx.toast.info("The secret is no longer shown anywhere.")
@@ -170,56 +167,6 @@ def _create_form() -> rx.Component:
     )
 
 
-def _secret_callout() -> rx.Component:
-    state = KeysState
-    return rx.cond(
-        state.new_secret != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("key-round", aria_hidden="true")),
-            rx.flex(
-                rx.text(
-                    rx.text.strong("Copy this key now: it will not be shown again. "),
-                    "Only its start is kept to recognise it; a lost key must be revoked and "
-                    "replaced.",
-                    size="2",
-                ),
-                labelled_input(
-                    "Secret of " + state.new_name,
-                    "api-key-secret",
-                    value=state.new_secret,
-                    read_only=True,
-                    font_family="monospace",
-                    size="2",
-                ),
-                rx.flex(
-                    rx.button(
-                        rx.icon("copy", size=16, aria_hidden="true"),
-                        "Copy",
-                        on_click=[rx.set_clipboard(state.new_secret), state.copied],
-                        type="button",
-                    ),
-                    rx.button(
-                        "Done",
-                        on_click=state.dismiss_secret,
-                        variant="soft",
-                        color_scheme="gray",
-                        type="button",
-                    ),
-                    spacing="2",
-                ),
-                direction="column",
-                spacing="2",
-                width="100%",
-            ),
-            color_scheme="amber",
-            # Amber text on its soft background falls short of AA; high contrast does not.
-            high_contrast=True,
-            role="status",
-            margin_y="1em",
-        ),
-    )
-
-
 def _row(row: KeyRow) -> rx.Component:
     state = KeysState
     return rx.table.row(
@@ -270,7 +217,16 @@ def keys_section() -> rx.Component:
             margin_y="0.5em",
         ),
         _create_form(),
-        _secret_callout(),
+        secret_shown_once(
+            state.new_secret,
+            label="Secret of " + state.new_name,
+            control_id="api-key-secret",
+            explanation=(
+                "Only its start is kept to recognise it; a lost key must be revoked and replaced."
+            ),
+            on_done=state.dismiss_secret,
+            callout_id="api-key-secret-callout",
+        ),
         list_feedback(state),
         data_table(
             ("Name", "Prefix", "Scopes", "Created", "Last used", ""),

@@ -1,215 +1,25 @@
 """The webhooks section of /admin/integrations: create an endpoint (its secret shown once),
-list and delete endpoints, and see one endpoint's recent deliveries, retrying one if need be.
-
-Every change goes through services/webhooks.py, which decides who may make it.
+list, enable again and delete endpoints, and see one endpoint's recent deliveries, retrying one
+if need be. Its state is in webhooks_state.py.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
-from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from oms_app.components.admin import actions_cell, busy, data_table
 from oms_app.components.confirm import confirm_button
-from oms_app.components.format import moment
 from oms_app.components.forms import field_error, labelled_input
 from oms_app.components.lists import list_feedback
 from oms_app.components.pagination import pagination
-from oms_app.core.errors import DomainError
-from oms_app.models.common import MAX_INT32, Page, PageParams
-from oms_app.models.user import User
-from oms_app.models.webhook import (
-    MAX_URL_LENGTH,
-    DeliveryPublic,
-    EventType,
-    WebhookCreate,
-    WebhookPublic,
+from oms_app.components.secret_once import secret_shown_once
+from oms_app.models.webhook import MAX_URL_LENGTH
+from oms_app.pages.admin_integrations.webhooks_state import (
+    EVENT_LABELS,
+    DeliveryRow,
+    WebhookRow,
+    WebhooksState,
 )
-from oms_app.services import webhooks
-from oms_app.state.form import FormState
-from oms_app.state.list_page import ListPageState
-
-EVENT_LABELS = {
-    EventType.ORDER_CREATED: "Order placed",
-    EventType.ORDER_STATUS_CHANGED: "Order status changed",
-    EventType.ORDER_CANCELLED: "Order cancelled",
-    EventType.PRODUCT_STOCK_LOW: "Stock running low",
-}
-RECENT_DELIVERIES = 10
-
-
-class WebhookRow(BaseModel):
-    id: int
-    url: str
-    events: str
-    active: bool
-    created: str
-
-
-class DeliveryRow(BaseModel):
-    id: int
-    event_id: str
-    type: str
-    status: str
-    response: str  # the last attempt's code, or what went wrong
-    attempts: int
-    when: str
-    can_retry: bool
-
-
-def _text(form_data: Any, field: str, limit: int) -> str:
-    """One field of a submitted form as text; anything a crafted event sends is tolerated."""
-    value = form_data.get(field, "") if isinstance(form_data, dict) else ""
-    return value[:limit].strip() if isinstance(value, str) else ""
-
-
-def _row_id(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_INT32:
-        return value
-    return None
-
-
-def _delivery_row(delivery: DeliveryPublic) -> DeliveryRow:
-    last = delivery.attempts[-1] if delivery.attempts else None
-    if last is None:
-        response = "Not sent yet"
-    elif last.response_status is not None:
-        response = str(last.response_status)
-    else:
-        response = last.error or "No answer"
-    in_flight = delivery.status == "pending" and not delivery.attempts
-    return DeliveryRow(
-        id=delivery.id,
-        event_id=delivery.event_id,
-        type=delivery.type.value,
-        status=delivery.status.value,
-        response=response,
-        attempts=len(delivery.attempts),
-        when=moment(last.at if last else delivery.created_at),
-        can_retry=not in_flight,
-    )
-
-
-class WebhooksState(ListPageState, FormState, rx.State):
-    rows: list[WebhookRow] = []
-    # The secret of the endpoint just created: shown until dismissed, never again.
-    new_secret: str = ""
-    new_secret_url: str = ""
-    # The endpoint whose deliveries are shown (0: none) and those deliveries.
-    selected_id: int = 0
-    selected_url: str = ""
-    deliveries: list[DeliveryRow] = []
-    deliveries_loading: bool = False
-
-    def _fetch(self, actor: User | None, params: PageParams) -> Page[WebhookPublic]:
-        assert actor is not None  # noqa: S101 - needs_login
-        return webhooks.list_webhooks(actor, params)
-
-    def _row(self, item: WebhookPublic) -> WebhookRow:
-        return WebhookRow(
-            id=item.id,
-            url=item.url,
-            events=", ".join(EVENT_LABELS[e] for e in item.events),
-            active=item.active,
-            created=moment(item.created_at),
-        )
-
-    @rx.event
-    async def create(self, form_data: dict[str, str]):
-        url = _text(form_data, "url", MAX_URL_LENGTH + 1)
-        chosen = [e.value for e in EventType if _text(form_data, f"event-{e.value}", 8)]
-        data = self._parse(WebhookCreate, {"url": url, "events": chosen})
-        if not chosen:
-            self._fail("Choose at least one event.", "events")
-        if data is None:
-            return
-        self.submitting = True
-        yield
-        try:
-            actor = await self._actor()
-            created = await run_in_threadpool(webhooks.create_webhook, actor, data)
-        except DomainError as exc:
-            self._fail(exc.message, "url")
-            return
-        finally:
-            self.submitting = False
-        self.new_secret, self.new_secret_url = created.secret, created.url
-        yield rx.toast.success("Webhook created. Copy its secret now.")
-        async for update in self._reload():
-            yield update
-
-    @rx.event
-    def dismiss_secret(self):
-        self.new_secret = self.new_secret_url = ""
-
-    @rx.event
-    def delete(self, endpoint_id: int):
-        endpoint_id_ = _row_id(endpoint_id)
-        if endpoint_id_ is None:
-            return None
-        if endpoint_id_ == self.selected_id:
-            self.selected_id, self.selected_url, self.deliveries = 0, "", []
-        return self._act(
-            endpoint_id_,
-            lambda actor: webhooks.delete_webhook(actor, endpoint_id_),
-            lambda _: "Webhook deleted. Nothing more will be sent to it.",
-        )
-
-    @rx.event
-    async def show_deliveries(self, endpoint_id: int):
-        row = next((r for r in self.rows if r.id == _row_id(endpoint_id)), None)
-        if row is None:
-            return
-        self.selected_id, self.selected_url, self.deliveries = row.id, row.url, []
-        async for update in self._load_deliveries():
-            yield update
-
-    @rx.event
-    async def refresh_deliveries(self):
-        async for update in self._load_deliveries():
-            yield update
-
-    @rx.event
-    async def retry(self, delivery_id: int):
-        delivery_id_ = _row_id(delivery_id)
-        if delivery_id_ is None or self.selected_id == 0:
-            return
-        try:
-            actor = await self._actor()
-            await run_in_threadpool(webhooks.retry_delivery, actor, self.selected_id, delivery_id_)
-        except DomainError as exc:
-            yield self._failed(exc)
-            return
-        yield rx.toast.success("The delivery will be sent again in a moment.")
-        async for update in self._load_deliveries():
-            yield update
-
-    async def _load_deliveries(self):
-        if self.selected_id == 0:
-            return
-        self.deliveries_loading = True
-        yield
-        try:
-            actor = await self._actor()
-            page = await run_in_threadpool(
-                webhooks.list_deliveries,
-                actor,
-                self.selected_id,
-                PageParams(page=1, limit=RECENT_DELIVERIES),
-            )
-        except DomainError as exc:
-            self.selected_id, self.deliveries = 0, []
-            yield self._failed(exc)
-            return
-        finally:
-            self.deliveries_loading = False
-        self.deliveries = [_delivery_row(d) for d in page.data]
-
-
-# --- components ----------------------------------------------------------------------------
 
 
 def _create_form() -> rx.Component:
@@ -255,54 +65,6 @@ def _create_form() -> rx.Component:
     )
 
 
-def _secret_once() -> rx.Component:
-    state = WebhooksState
-    return rx.cond(
-        state.new_secret != "",
-        rx.callout.root(
-            rx.callout.text(
-                rx.text.strong("Signing secret for "),
-                rx.text.strong(state.new_secret_url),
-                rx.text(". Copy it now: it will not be shown again.", as_="span"),
-            ),
-            rx.flex(
-                rx.code(
-                    state.new_secret,
-                    id="webhook-secret",
-                    word_break="break-all",
-                    high_contrast=True,
-                ),
-                rx.flex(
-                    rx.button(
-                        rx.icon("copy", size=16, aria_hidden="true"),
-                        "Copy",
-                        on_click=[
-                            rx.set_clipboard(state.new_secret),
-                            rx.toast.success("Secret copied."),
-                        ],
-                        size="1",
-                        high_contrast=True,
-                    ),
-                    rx.button(
-                        "Done",
-                        on_click=state.dismiss_secret,
-                        size="1",
-                        variant="soft",
-                        color_scheme="gray",
-                    ),
-                    spacing="2",
-                ),
-                direction="column",
-                spacing="2",
-            ),
-            color_scheme="green",
-            high_contrast=True,
-            role="status",
-            id="webhook-secret-callout",
-        ),
-    )
-
-
 def _status_badge(active: rx.Var[bool]) -> rx.Component:
     return rx.badge(
         rx.cond(active, "Active", "Disabled"),
@@ -326,6 +88,20 @@ def _endpoint_row(row: WebhookRow) -> rx.Component:
                 size="1",
                 variant="soft",
                 aria_label="Deliveries to " + row.url,
+            ),
+            # Enabling ends nothing and loses nothing, so it asks nothing first.
+            rx.cond(
+                ~row.active,
+                rx.button(
+                    "Enable",
+                    on_click=state.enable(row.id),
+                    loading=state.busy_id == row.id,
+                    size="1",
+                    variant="soft",
+                    color_scheme="green",
+                    high_contrast=True,
+                    aria_label="Enable webhook " + row.url,
+                ),
             ),
             confirm_button(
                 "Delete",
@@ -414,7 +190,7 @@ def _deliveries() -> rx.Component:
 
 
 def webhooks_section() -> rx.Component:
-    """The section as a page places it; its on_load is `WebhooksState.load`."""
+    """The section as a page places it; its on_load is `WebhooksState.open_page`."""
     state = WebhooksState
     return rx.el.section(
         rx.flex(
@@ -430,7 +206,14 @@ def webhooks_section() -> rx.Component:
             margin_bottom="1em",
         ),
         rx.card(_create_form(), margin_bottom="1em"),
-        _secret_once(),
+        secret_shown_once(
+            state.new_secret,
+            label="Signing secret for " + state.new_secret_url,
+            control_id="webhook-secret",
+            explanation="Receivers check every delivery's signature with it.",
+            on_done=state.dismiss_secret,
+            callout_id="webhook-secret-callout",
+        ),
         list_feedback(state),
         rx.box(
             data_table(
