@@ -28,7 +28,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.dialects.postgresql import psycopg as pg_dialect  # noqa: E402
+from sqlmodel import Session  # noqa: E402
 
 from oms_app.models.common import PageParams  # noqa: E402
 from oms_app.models.order_filters import MyOrderFilters, OrderFilters  # noqa: E402
@@ -235,14 +237,21 @@ def cases(info: dict[str, object]) -> dict[str, tuple[MyOrderFilters, int | None
 
 
 def explain(info: dict[str, object]) -> dict[str, dict[str, str]]:
-    """EXPLAIN (ANALYZE, BUFFERS) of each search's two statements (its total, its page)."""
+    """EXPLAIN (ANALYZE, BUFFERS) of each search's statements: for a search, the lookup of its
+    customers; then its total and its page."""
     dialect = pg_dialect.dialect()
     plans: dict[str, dict[str, str]] = {}
-    with _connect() as conn:
+    engine = create_engine(f"{PG.replace('postgresql://', 'postgresql+psycopg://')}/{DB}")
+    with _connect() as conn, Session(engine) as session:
         for label, (filters, user_id) in cases(info).items():
             plans[label] = {}
-            count, page = order_queries.page_statements(filters, PageParams(), user_id)
-            for part, statement in (("total", count), ("page", page)):
+            # As the app does: a narrow search's customers first, then its two statements.
+            customers = order_queries.matching_customers(session, filters)
+            count, page = order_queries.page_statements(filters, PageParams(), user_id, customers)
+            parts = [("total", count), ("page", page)]
+            if getattr(filters, "q", None) is not None:
+                parts.insert(0, ("customers", order_queries.customer_lookup(filters.q)))
+            for part, statement in parts:
                 compiled = statement.compile(
                     dialect=dialect, compile_kwargs={"render_postcompile": True}
                 )
