@@ -19,14 +19,16 @@ from sqlalchemy import Select
 from sqlmodel import Session
 
 from oms_app.core.cache import get_cache
-from oms_app.models.order_filters import MyOrderFilters
+from oms_app.models.order_filters import MyOrderFilters, OrderFilters
 
 NAMESPACE = "orders"
+_COUNTED = set(OrderFilters.model_fields) - {"sort"}
 
 
 def total(session: Session, count: Select, filters: MyOrderFilters) -> int:
     """`count`'s result for these filters, from the cache when it holds one."""
-    key = hashlib.sha256(filters.model_dump_json(exclude={"sort"}).encode()).hexdigest()
+    # The filters alone: a route's query object also carries its page and limit.
+    key = hashlib.sha256(filters.model_dump_json(include=_COUNTED).encode()).hexdigest()
     slot, cached = get_cache().get(NAMESPACE, f"total:{key}")
     if cached is not None:
         return int(cached)

@@ -112,3 +112,13 @@ def test_a_customers_own_list_is_always_counted(shop, counts):
     for _ in range(2):
         assert orders.list_my_orders(shop["grace"], FIRST, filters=MyOrderFilters()).total == 1
     assert len(counts) == 2
+
+
+def test_a_route_query_object_counts_once_for_all_its_pages(shop, counts):
+    from oms_app.api.routes.orders import OrderQuery
+
+    _place(shop, "grace")
+    for page in (1, 2, 3):
+        query = OrderQuery(q="grace", page=page, limit=1)
+        assert orders.list_orders(shop["admin"], query, filters=query).total == 1
+    assert len(counts) == 1
