@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.encoders import jsonable_encoder
 
+from oms_app.models.common import Page
 from oms_app.models.order import OrderPublic
 
 
@@ -215,6 +216,8 @@ def test_listing_orders(client, alice_headers, bob_headers, admin_headers, make_
     assert client.get("/api/v1/orders/", headers=alice_headers).status_code == 403
     everything = client.get("/api/v1/orders/", headers=admin_headers).json()
     assert everything["total"] == 4
+    # Sent as the service's own JSON: what FastAPI would have made of it, key for key.
+    assert everything == jsonable_encoder(Page[OrderPublic].model_validate(everything))
     client.put(f"/api/v1/orders/{alice_ids[0]}", json={"status": "shipped"}, headers=admin_headers)
     shipped = client.get("/api/v1/orders/?status=shipped", headers=admin_headers).json()
     assert [o["id"] for o in shipped["data"]] == [alice_ids[0]]
