@@ -2,7 +2,7 @@
 namespace, and each product has its own, so one change invalidates exactly what can show it.
 
 Answers are kept as the JSON the API sends, so a hit costs one Redis round trip and no
-validation or serialisation (see `oms_app.core.cache` for the versioned keys).
+validation or serialisation (see `oms_app.core.cache` for the versioned entries).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from anyio import to_thread
 
-from oms_app.core.cache import get_cache
+from oms_app.core.cache import Slot, get_cache
 
 LIST_NAMESPACE = "products"
 # Part of every key: entries cached by a release that shaped answers differently are never read
@@ -64,7 +64,7 @@ async def cached_json_async(namespace: str, key: str, build: Callable[[], bytes]
     return await to_thread.run_sync(_build_and_store, slot, build)
 
 
-def _build_and_store(slot: str | None, build: Callable[[], bytes]) -> bytes:
+def _build_and_store(slot: Slot | None, build: Callable[[], bytes]) -> bytes:
     body = build()
     get_cache().put(slot, body)
     return body

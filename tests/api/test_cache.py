@@ -92,6 +92,21 @@ def test_no_keys_or_scan_on_the_request_path(
     stats = redis.Redis.from_url(private_redis.url).info("commandstats")
     assert stats, "the private Redis saw no traffic"
     assert not {"cmdstat_keys", "cmdstat_scan"} & set(stats)
+    # A read is one plain MGET (epoch, version, entry): no script runs inside Redis.
+    assert stats["cmdstat_mget"]["calls"] >= 5
+    assert not {"cmdstat_eval", "cmdstat_evalsha"} & set(stats)
+
+
+def test_an_entry_from_before_an_invalidation_is_never_read(private_redis):
+    cache = Cache(private_redis.url, 0.25, 300)
+    slot, _ = cache.get("products", "page-1")
+    cache.invalidate("products")  # a writer commits while the reader reads the database
+    cache.put(slot, b"stale")
+    assert cache.get("products", "page-1")[1] is None
+    fresh, _ = cache.get("products", "page-1")
+    cache.put(fresh, b"fresh")
+    assert cache.get("products", "page-1")[1] == b"fresh"
+    assert cache.get("product:1", "page-1")[1] is None  # another namespace, another entry
 
 
 def test_a_dead_redis_port_still_serves(monkeypatch, client, alice_headers, make_product):
