@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -122,6 +123,14 @@ class Cache:
             client.set(slot.key, slot.tag + value, ex=ttl or self.ttl)
         except redis.RedisError as exc:
             self._mark_down(exc)
+
+    def cached(self, namespace: str, key: str, build: Callable[[], bytes]) -> bytes:
+        """The cached value, or `build()`'s, stored for the next reader."""
+        slot, value = self.get(namespace, key)
+        if value is None:
+            value = build()
+            self.put(slot, value)
+        return value
 
     def invalidate(self, *namespaces: str) -> None:
         client = self._available()

@@ -35,10 +35,7 @@ def invalidate(product_ids: Iterable[int] = (), also: Iterable[str] = ()) -> Non
 
 def cached_json(namespace: str, key: str, build: Callable[[], bytes]) -> bytes:
     """The cached answer, or `build()`'s, stored for the next reader."""
-    slot, cached = get_cache().get(namespace, f"{SHAPE}:{key}")
-    if cached is not None:
-        return cached
-    return _build_and_store(slot, build)
+    return get_cache().cached(namespace, f"{SHAPE}:{key}", build)
 
 
 def cached_only(namespace: str, key: str) -> bytes | None:

@@ -29,12 +29,10 @@ def total(session: Session, count: Select, filters: MyOrderFilters) -> int:
     """`count`'s result for these filters, from the cache when it holds one."""
     # The filters alone: a route's query object also carries its page and limit.
     key = hashlib.sha256(filters.model_dump_json(include=_COUNTED).encode()).hexdigest()
-    slot, cached = get_cache().get(NAMESPACE, f"total:{key}")
-    if cached is not None:
-        return int(cached)
-    counted = session.exec(count).one()
-    get_cache().put(slot, str(counted).encode())
-    return counted
+    counted = get_cache().cached(
+        NAMESPACE, f"total:{key}", lambda: str(session.exec(count).one()).encode()
+    )
+    return int(counted)
 
 
 def invalidate() -> None:
