@@ -20,6 +20,7 @@ configured socket timeout, and the cache stays switched off for a few seconds be
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -64,6 +65,9 @@ class Cache:
                 health_check_interval=0,
             )
         self._lock = threading.Lock()
+        self._reader: redis.Connection | None = None
+        self._reader_pid = 0
+        self._reader_lock = threading.Lock()
         self._down_until = 0.0
         self._lost_contact = False
 
@@ -106,7 +110,9 @@ class Cache:
             return None, None
         entry = self.key("c", namespace, key)
         try:
-            epoch, version, stored = client.mget(self.epoch_key, self.key("v", namespace), entry)
+            epoch, version, stored = self._read(
+                client, self.epoch_key, self.key("v", namespace), entry
+            )
         except redis.RedisError as exc:
             self._mark_down(exc)
             return None, None
@@ -114,6 +120,29 @@ class Cache:
         if stored is not None and stored.startswith(tag):
             return Slot(entry, tag), stored[len(tag) :]
         return Slot(entry, tag), None
+
+    def _read(self, client: redis.Redis, *keys: str) -> list[bytes | None]:
+        """MGET on a connection this process keeps for reads alone.
+
+        Every read of a cached answer or login comes here, most of them on the event loop, so
+        this is the one Redis call on the hot path. Through the pooled client it cost twice the
+        CPU: each pool checkout probes the connection with a non-blocking recv (one more
+        syscall per read), and the retry, metrics and response-callback layers wrap every
+        command (see "Cached reads" in docs/benchmarks.md). A connection is made again after a
+        fork (the parent's socket is never shared) and after any error, so a reply that came
+        too late cannot be taken for the next read's."""
+        with self._reader_lock:
+            reader = self._reader
+            if reader is None or self._reader_pid != os.getpid():
+                pool = client.connection_pool
+                reader = self._reader = pool.connection_class(**pool.connection_kwargs)
+                self._reader_pid = os.getpid()
+            try:
+                reader.send_command("MGET", *keys)
+                return reader.read_response()
+            except BaseException:
+                reader.disconnect()
+                raise
 
     def put(self, slot: Slot | None, value: bytes, ttl: int | None = None) -> None:
         client = self._available()

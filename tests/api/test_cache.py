@@ -181,3 +181,87 @@ def test_caching_resumes_when_redis_returns(
     server = redis.Redis.from_url(private_redis.url)
     assert server.get(cache.epoch_key) is not None
     assert all(key.startswith(cache.prefix.encode() + b":") for key in server.scan_iter())
+
+
+class _SlowFirstReadProxy:
+    """Forwards to Redis, but holds the reply to the first MGET back for `delay` seconds: a
+    reply that arrives after its reader gave up."""
+
+    def __init__(self, target_port: int, delay: float) -> None:
+        self.target_port, self.delay = target_port, delay
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self._first_read = threading.Event()
+        self._held_once = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                downstream, _ = self.sock.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            for source, sink, replies in (
+                (downstream, upstream, False),
+                (upstream, downstream, True),
+            ):
+                threading.Thread(
+                    target=self._pipe, args=(source, sink, replies), daemon=True
+                ).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket, replies: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                if not replies and b"MGET" in data:
+                    self._first_read.set()
+                elif replies and self._first_read.is_set() and not self._held_once:
+                    self._held_once = True
+                    threading.Event().wait(self.delay)
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_a_late_reply_is_never_taken_for_the_next_reads(monkeypatch, private_redis):
+    monkeypatch.setattr(cache_module, "RETRY_AFTER_FAILURE_SECONDS", 0.0)
+    direct = Cache(private_redis.url, 0.25, 300, prefix="late")
+    old, _ = direct.get("products", "page-1")
+    direct.put(old, b"old")
+    proxy = _SlowFirstReadProxy(private_redis.port, delay=0.6)
+    try:
+        cache = Cache(f"redis://127.0.0.1:{proxy.port}/0", 0.25, 300, prefix="late")
+        assert cache.get("products", "page-1") == (None, None)  # timed out: a miss
+        threading.Event().wait(0.6)  # by now the late reply would have reached its reader
+        assert cache.client is not None  # Redis is back: the epoch moves on
+        direct.invalidate("products")
+        fresh, _ = direct.get("products", "page-1")
+        direct.put(fresh, b"new")
+        assert cache.get("products", "page-1")[1] == b"new"
+        assert cache.get("products", "page-2")[1] is None
+    finally:
+        proxy.close()
+
+
+def test_a_forked_process_reads_on_its_own_connection(private_redis):
+    import os
+
+    cache = Cache(private_redis.url, 0.25, 300, prefix="fork")
+    for key in ("parent", "child"):
+        slot, _ = cache.get("products", key)
+        cache.put(slot, key.encode())
+    read_fd, write_fd = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        ok = all(cache.get("products", "child")[1] == b"child" for _ in range(300))
+        os.write(write_fd, b"1" if ok else b"0")
+        os._exit(0)
+    parent_reads = [cache.get("products", "parent")[1] for _ in range(300)]
+    os.waitpid(child, 0)
+    assert os.read(read_fd, 1) == b"1"
+    assert parent_reads == [b"parent"] * 300
