@@ -56,6 +56,7 @@ class Cache:
         self.prefix = prefix if prefix is not None else get_settings().redis_prefix
         self.epoch_key = self.key("epoch")
         self._client: redis.Redis | None = None
+        self._commands: _Connections | None = None
         if url:
             self._client = redis.Redis.from_url(
                 url,
@@ -64,10 +65,8 @@ class Cache:
                 retry=Retry(NoBackoff(), 0),
                 health_check_interval=0,
             )
+            self._commands = _Connections(self._client.connection_pool)
         self._lock = threading.Lock()
-        self._reader: redis.Connection | None = None
-        self._reader_pid = 0
-        self._reader_lock = threading.Lock()
         self._down_until = 0.0
         self._lost_contact = False
 
@@ -105,13 +104,13 @@ class Cache:
 
         One plain MGET: a Lua script doing the same three reads inside Redis took twice as
         long, with the event loop blocked on the socket meanwhile (cache.get runs on it)."""
-        client = self._available()
-        if client is None:
+        commands = self._commands_available()
+        if commands is None:
             return None, None
         entry = self.key("c", namespace, key)
         try:
-            epoch, version, stored = self._read(
-                client, self.epoch_key, self.key("v", namespace), entry
+            ((epoch, version, stored),) = commands.run(
+                ("MGET", self.epoch_key, self.key("v", namespace), entry)
             )
         except redis.RedisError as exc:
             self._mark_down(exc)
@@ -121,35 +120,15 @@ class Cache:
             return Slot(entry, tag), stored[len(tag) :]
         return Slot(entry, tag), None
 
-    def _read(self, client: redis.Redis, *keys: str) -> list[bytes | None]:
-        """MGET on a connection this process keeps for reads alone.
-
-        Every read of a cached answer or login comes here, most of them on the event loop, so
-        this is the one Redis call on the hot path. Through the pooled client it cost twice the
-        CPU: each pool checkout probes the connection with a non-blocking recv (one more
-        syscall per read), and the retry, metrics and response-callback layers wrap every
-        command (see "Cached reads" in docs/benchmarks.md). A connection is made again after a
-        fork (the parent's socket is never shared) and after any error, so a reply that came
-        too late cannot be taken for the next read's."""
-        with self._reader_lock:
-            reader = self._reader
-            if reader is None or self._reader_pid != os.getpid():
-                pool = client.connection_pool
-                reader = self._reader = pool.connection_class(**pool.connection_kwargs)
-                self._reader_pid = os.getpid()
-            try:
-                reader.send_command("MGET", *keys)
-                return reader.read_response()
-            except BaseException:
-                reader.disconnect()
-                raise
+    def _commands_available(self) -> _Connections | None:
+        return None if self._available() is None else self._commands
 
     def put(self, slot: Slot | None, value: bytes, ttl: int | None = None) -> None:
-        client = self._available()
-        if client is None or slot is None:
+        commands = self._commands_available()
+        if commands is None or slot is None:
             return
         try:
-            client.set(slot.key, slot.tag + value, ex=ttl or self.ttl)
+            commands.run(("SET", slot.key, slot.tag + value, "EX", ttl or self.ttl))
         except redis.RedisError as exc:
             self._mark_down(exc)
 
@@ -162,17 +141,17 @@ class Cache:
         return value
 
     def invalidate(self, *namespaces: str) -> None:
-        client = self._available()
-        if client is None:
+        commands = self._commands_available()
+        if commands is None:
             if self._client is not None:
                 self._lost_contact = True
             return
+        versions = [self.key("v", namespace) for namespace in namespaces]
         try:
-            with client.pipeline(transaction=False) as pipe:
-                for namespace in namespaces:
-                    pipe.incr(self.key("v", namespace))
-                    pipe.expire(self.key("v", namespace), VERSION_TTL_SECONDS)
-                pipe.execute()
+            commands.run(
+                *(("INCR", version) for version in versions),
+                *(("EXPIRE", version, VERSION_TTL_SECONDS) for version in versions),
+            )
         except redis.RedisError as exc:
             self._mark_down(exc)
 
@@ -189,6 +168,41 @@ class Cache:
     def client(self) -> redis.Redis | None:
         """The raw client, for other Redis-backed features that share the connection pool."""
         return self._available()
+
+
+class _Connections:
+    """The connections the cache's own commands (its reads, stores and invalidations) run on.
+
+    Every cached answer and every login check is one of these reads, most of them on the event
+    loop, and every order one invalidation. Through redis-py's pooled client a read cost twice
+    the CPU: each checkout probes the connection with a non-blocking recv (one more syscall per
+    command), and retry, metrics and response-callback layers wrap every command (see round
+    four in docs/benchmarks.md). Here a command takes an idle connection (or makes one), sends
+    its commands in one write and reads their replies. A connection is dropped after any error,
+    so a reply that came too late is never read as the next command's, and none made before a
+    fork is used after it: the parent's sockets are never shared.
+    """
+
+    def __init__(self, pool: redis.ConnectionPool) -> None:
+        self._pool = pool
+        self._idle: list[redis.Connection] = []  # append and pop are atomic: no lock needed
+        self._pid = os.getpid()
+
+    def run(self, *commands: tuple[object, ...]) -> list:
+        if self._pid != os.getpid():
+            self._idle, self._pid = [], os.getpid()
+        try:
+            connection = self._idle.pop()
+        except IndexError:
+            connection = self._pool.connection_class(**self._pool.connection_kwargs)
+        try:
+            connection.send_packed_command(connection.pack_commands(commands), check_health=False)
+            replies = [connection.read_response() for _ in commands]
+        except BaseException:
+            connection.disconnect()
+            raise
+        self._idle.append(connection)
+        return replies
 
 
 @lru_cache
