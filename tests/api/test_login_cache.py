@@ -53,6 +53,24 @@ def test_a_warm_login_is_checked_without_the_database(client, alice):
     assert user.email == ALICE["email"]
 
 
+def test_the_cached_user_is_the_user_the_database_gives(client, alice):
+    from sqlalchemy import inspect
+
+    token = alice["access_token"]
+    get_cache().client.flushdb()
+    from_database, _ = auth.authenticate(token)  # a miss: read from the database, then stored
+    with StatementCounter() as statements:
+        from_cache, _ = auth.authenticate(token)
+    assert statements.count == 0
+    fields = set(from_database.model_dump()) - {"hashed_password"}
+    assert from_cache.model_dump(include=fields) == from_database.model_dump(include=fields)
+    assert (from_cache.is_admin, from_cache.created_at) == (False, from_database.created_at)
+    # Like a loaded row: nothing pending, attached to no session.
+    state = inspect(from_cache)
+    assert not state.modified
+    assert state.session is None
+
+
 def test_the_cache_holds_no_password_hash(client, alice):
     client.get(ME, headers=bearer(alice))
     client_ = get_cache().client

@@ -63,6 +63,23 @@ def test_an_expired_token_is_401(client, tokens):
     assert _me(client, expired).status_code == 401
 
 
+def test_a_token_that_worked_is_refused_once_it_expires(client, tokens):
+    # Verified tokens are remembered per process (services/auth.py); expiry still counts.
+    claims = _claims(tokens["access_token"])
+    claims["exp"] = int(time.time()) + 2
+    short_lived = jwt.encode(claims, get_settings().secret_key, algorithm="HS256")
+    assert _me(client, short_lived).status_code == 200
+    time.sleep(3.1)
+    assert _me(client, short_lived).status_code == 401
+
+
+def test_a_remembered_token_stops_working_at_logout(client, tokens):
+    headers = bearer(tokens)
+    assert _me(client, tokens["access_token"]).status_code == 200
+    assert client.post("/api/v1/users/logout", headers=headers).status_code in (200, 204)
+    assert _me(client, tokens["access_token"]).status_code == 401
+
+
 def test_a_refresh_token_is_not_an_access_token(client, tokens):
     assert _me(client, tokens["refresh_token"]).status_code == 401
 
