@@ -193,6 +193,9 @@ class WebhookPublic(BaseModel):
     url: str
     events: list[EventType]
     active: bool
+    # Why OMS turned it off (the receiver answered 410 Gone); null while active, or when an
+    # admin's enabling cleared it.
+    disabled_reason: str | None = None
     created_at: datetime
 
 

@@ -72,6 +72,7 @@ def _public(endpoint: WebhookEndpoint, events: list[EventType]) -> WebhookPublic
         url=endpoint.url,
         events=events,
         active=endpoint.active,
+        disabled_reason=endpoint.disabled_reason,
         created_at=endpoint.created_at,
     )
 

@@ -76,7 +76,8 @@ def test_create_shows_the_secret_once_and_lists_without_it(
     assert hook["secret"].startswith("whsec_")
     assert hook["events"] == ["order.created"]
     assert hook["active"] is True
-    assert set(hook) == {"id", "url", "events", "active", "created_at", "secret"}
+    assert set(hook) == {"id", "url", "events", "active", "disabled_reason", "created_at", "secret"}
+    assert hook["disabled_reason"] is None
 
     listed = client.get("/api/v1/webhooks", headers=admin_headers).json()
     assert listed["total"] == 1
@@ -373,10 +374,11 @@ def test_a_410_disables_the_endpoint(
         (row,) = settled(client, admin_headers, hook["id"], 1)
     assert row["status"] == "failed"
     assert row["attempts"][0]["response_status"] == 410
-    assert (
-        client.get(f"/api/v1/webhooks/{hook['id']}", headers=admin_headers).json()["active"]
-        is False
-    )
+    disabled = client.get(f"/api/v1/webhooks/{hook['id']}", headers=admin_headers).json()
+    assert disabled["active"] is False
+    assert disabled["disabled_reason"] == "The receiver answered 410 Gone"
+    listed = client.get("/api/v1/webhooks", headers=admin_headers).json()["data"]
+    assert [h["disabled_reason"] for h in listed] == ["The receiver answered 410 Gone"]
     # A disabled endpoint subscribes to nothing any more.
     order(client, alice_headers, product["id"])
     assert len(deliveries(client, admin_headers, hook["id"])) == 1
@@ -404,7 +406,15 @@ def test_a_disabled_endpoint_is_enabled_again(
         enabled = client.post(f"{url}/enable", headers=admin_headers)
         assert enabled.status_code == 200, enabled.text
         assert enabled.json()["active"] is True
-        assert set(enabled.json()) == {"id", "url", "events", "active", "created_at"}
+        assert enabled.json()["disabled_reason"] is None  # it went with the state it explained
+        assert set(enabled.json()) == {
+            "id",
+            "url",
+            "events",
+            "active",
+            "disabled_reason",
+            "created_at",
+        }
         assert client.get(url, headers=admin_headers).json()["active"] is True
         assert client.post(f"{url}/enable", headers=admin_headers).status_code == 200
 

@@ -1,6 +1,6 @@
 """/admin/integrations' webhooks in Chromium: create one (its secret shown once), see a real
-delivery to a receiver started here, enable one the receiver had disabled, delete it through the
-confirm dialog; axe and a phone."""
+delivery to a receiver started here, enable one the receiver had disabled (it says why), rotate
+its secret, delete it through the confirm dialog; axe and a phone."""
 
 from __future__ import annotations
 
@@ -103,12 +103,14 @@ def test_a_webhook_the_receiver_disabled_is_enabled_again(page: Page, base_url: 
         _settled(page, base_url, PATH)
         row = page.locator(f"#webhook-{hook_id}")
         expect(row).to_contain_text("Disabled")
+        expect(row).to_contain_text("The receiver answered 410 Gone")  # and why
         assert _axe_problems(page) == []
 
         # Reversible, so no dialog: one click, then a toast and the badge say it worked.
         row.get_by_role("button", name="Enable webhook").click()
         expect(page.get_by_text("Webhook enabled. New events will be sent to it.")).to_be_visible()
         expect(row).to_contain_text("Active")
+        expect(row).not_to_contain_text("410 Gone")
         expect(row.get_by_role("button", name="Enable webhook")).to_have_count(0)
         assert _axe_problems(page) == []
 
@@ -119,6 +121,26 @@ def test_a_webhook_the_receiver_disabled_is_enabled_again(page: Page, base_url: 
             return any(p["data"]["order"]["id"] == order_id for p in payloads)
 
         eventually(delivered, timeout=30)
+
+        # A new secret: asked first (the receiver must be updated), then shown once.
+        row.get_by_role("button", name="Rotate secret of webhook").click()
+        dialog = page.get_by_role("alertdialog")
+        expect(dialog).to_contain_text(receiver.url)
+        expect(dialog).to_contain_text("24 hours")
+        dialog.get_by_role("button", name="Rotate").click()
+        expect(page.get_by_text("New secret made.")).to_be_visible()
+        secret_box = page.get_by_label(f"Signing secret for {receiver.url}")
+        expect(secret_box).to_have_value(re.compile(r"^whsec_"))
+        rotated = secret_box.input_value()
+        assert rotated != secret
+        assert _axe_problems(page) == []
+
+        seen = len(receiver.received)
+        order_id = place_order(base_url, shopper)
+        eventually(lambda: len(receiver.received) > seen, timeout=30)
+        # Signed with the new secret, and with the old one beside it while receivers switch.
+        assert receiver.received[-1].verify(rotated)["data"]["order"]["id"] == order_id
+        assert receiver.received[-1].verify(secret)["data"]["order"]["id"] == order_id
         assert httpx.delete(hook_url, headers=admin).status_code == 204
 
 

@@ -1,5 +1,6 @@
 """The webhooks section of /admin/integrations: create an endpoint (its secret shown once),
-list, enable again and delete endpoints, and see one endpoint's recent deliveries, retrying one
+list endpoints (a disabled one says why), enable one again, rotate its secret (shown once
+too) and delete it, and see one endpoint's recent deliveries, retrying one
 if need be. Its state is in webhooks_state.py.
 """
 
@@ -16,6 +17,7 @@ from oms_app.components.secret_once import secret_shown_once
 from oms_app.models.webhook import MAX_URL_LENGTH
 from oms_app.pages.admin_integrations.webhooks_state import (
     EVENT_LABELS,
+    OVERLAP_HOURS,
     DeliveryRow,
     WebhookRow,
     WebhooksState,
@@ -79,7 +81,16 @@ def _endpoint_row(row: WebhookRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.text(row.url, word_break="break-all"), min_width="14em"),
         rx.table.cell(row.events, min_width="10em"),
-        rx.table.cell(_status_badge(row.active)),
+        rx.table.cell(
+            rx.flex(
+                _status_badge(row.active),
+                rx.cond(row.disabled_reason != "", rx.text(row.disabled_reason, size="1")),
+                direction="column",
+                align="start",
+                spacing="1",
+            ),
+            min_width="8em",
+        ),
         rx.table.cell(row.created, white_space="nowrap"),
         actions_cell(
             rx.button(
@@ -102,6 +113,22 @@ def _endpoint_row(row: WebhookRow) -> rx.Component:
                     high_contrast=True,
                     aria_label="Enable webhook " + row.url,
                 ),
+            ),
+            confirm_button(
+                "Rotate secret",
+                title="Rotate signing secret",
+                question=rx.text(
+                    "Make a new signing secret for ",
+                    rx.text.strong(row.url),
+                    f"? It is shown once. The current secret keeps signing beside it for "
+                    f"{OVERLAP_HOURS} hours, so update the receiver before then.",
+                ),
+                confirm_label="Rotate",
+                on_confirm=state.rotate_secret(row.id),
+                loading=state.busy_id == row.id,
+                size="1",
+                color_scheme="gray",
+                aria_label="Rotate secret of webhook " + row.url,
             ),
             confirm_button(
                 "Delete",

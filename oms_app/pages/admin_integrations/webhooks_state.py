@@ -7,7 +7,8 @@ reads what the browser sent (any client can send anything) and shapes the answer
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import reflex as rx
 from pydantic import BaseModel
@@ -23,8 +24,10 @@ from oms_app.models.webhook import (
     EventType,
     WebhookCreate,
     WebhookPublic,
+    WebhookWithSecret,
 )
 from oms_app.services import webhooks
+from oms_app.services.webhooks import ROTATION_OVERLAP
 from oms_app.state.form import FormState
 from oms_app.state.list_page import ListPageState
 
@@ -35,6 +38,8 @@ EVENT_LABELS = {
     EventType.PRODUCT_STOCK_LOW: "Stock running low",
 }
 RECENT_DELIVERIES = 10
+T = TypeVar("T")
+OVERLAP_HOURS = int(ROTATION_OVERLAP.total_seconds() // 3600)
 
 
 class WebhookRow(BaseModel):
@@ -42,6 +47,7 @@ class WebhookRow(BaseModel):
     url: str
     events: str
     active: bool
+    disabled_reason: str  # "" when there is none to show
     created: str
 
 
@@ -110,6 +116,7 @@ class WebhooksState(ListPageState, FormState, rx.State):
             url=item.url,
             events=", ".join(EVENT_LABELS[e] for e in item.events),
             active=item.active,
+            disabled_reason=item.disabled_reason or "",
             created=moment(item.created_at),
         )
 
@@ -132,7 +139,7 @@ class WebhooksState(ListPageState, FormState, rx.State):
             return
         finally:
             self.submitting = False
-        self.new_secret, self.new_secret_url = created.secret, created.url
+        self._show_secret(created)
         yield rx.toast.success("Webhook created. Copy its secret now.")
         async for update in self._reload():
             yield update
@@ -149,29 +156,49 @@ class WebhooksState(ListPageState, FormState, rx.State):
     def dismiss_secret(self):
         self.new_secret = self.new_secret_url = ""
 
+    def _show_secret(self, endpoint: WebhookWithSecret) -> None:
+        self.new_secret, self.new_secret_url = endpoint.secret, endpoint.url
+
     @rx.event
     def delete(self, endpoint_id: int):
-        endpoint_id_ = _row_id(endpoint_id)
-        if endpoint_id_ is None:
-            return None
-        if endpoint_id_ == self.selected_id:
+        if _row_id(endpoint_id) == self.selected_id:
             self.selected_id, self.selected_url, self.deliveries = 0, "", []
-        return self._act(
-            endpoint_id_,
-            lambda actor: webhooks.delete_webhook(actor, endpoint_id_),
+        return self._on_endpoint(
+            endpoint_id,
+            webhooks.delete_webhook,
             lambda _: "Webhook deleted. Nothing more will be sent to it.",
         )
 
     @rx.event
     def enable(self, endpoint_id: int):
+        return self._on_endpoint(
+            endpoint_id,
+            webhooks.enable_webhook,
+            lambda _: "Webhook enabled. New events will be sent to it.",
+        )
+
+    @rx.event
+    def rotate_secret(self, endpoint_id: int):
+        return self._on_endpoint(
+            endpoint_id,
+            webhooks.rotate_secret,
+            lambda _: f"New secret made. The old one signs beside it for {OVERLAP_HOURS} hours.",
+            after=self._show_secret,
+        )
+
+    def _on_endpoint(
+        self,
+        endpoint_id: Any,
+        action: Callable[[User, int], T],
+        done: Callable[[T], str],
+        after: Callable[[T], None] | None = None,
+    ):
+        """A service action on one listed endpoint, whose id the browser sent (any client can
+        send anything: an id that cannot be one does nothing)."""
         endpoint_id_ = _row_id(endpoint_id)
         if endpoint_id_ is None:
             return None
-        return self._act(
-            endpoint_id_,
-            lambda actor: webhooks.enable_webhook(actor, endpoint_id_),
-            lambda _: "Webhook enabled. New events will be sent to it.",
-        )
+        return self._act(endpoint_id_, lambda actor: action(actor, endpoint_id_), done, after)
 
     @rx.event
     async def show_deliveries(self, endpoint_id: int):
