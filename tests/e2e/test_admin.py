@@ -228,6 +228,38 @@ def test_an_admin_ships_an_order_and_only_legal_moves_are_offered(
     assert order["status"] == "shipped"
 
 
+def test_the_order_list_page_lives_in_the_address(browser_ui: Browser, base_url: str):
+    product = _product(base_url, _unique("Stapler"), stock=50)
+    email, _, shopper = _shopper(base_url)
+    for _ in range(11):  # a page and one more, all this shopper's
+        placed = httpx.post(
+            f"{base_url}{API}/orders/",
+            json={"product_id": product["id"], "quantity": 1},
+            headers=shopper,
+        )
+        assert placed.status_code == 201, placed.text
+
+    page = browser_ui.open_as_admin(f"/admin/orders?q={email}")
+    summary = page.locator(".pagination-summary")
+    expect(summary).to_have_text("Page 1 of 2 · 11 total")
+    page.get_by_role("button", name="Next").click()
+    expect(page).to_have_url(re.compile(r"[?&]page=2(&|$)"))
+    expect(summary).to_have_text("Page 2 of 2 · 11 total")
+    expect(page.locator("tbody tr")).to_have_count(1)
+    assert "q=shopper-" in page.url  # the search is kept beside the page
+
+    page.reload()  # a link or a reload shows the same page
+    expect(summary).to_have_text("Page 2 of 2 · 11 total")
+    page.go_back()
+    expect(summary).to_have_text("Page 1 of 2 · 11 total")
+    assert "page=" not in page.url
+
+    page.goto(f"{base_url}/admin/orders?q={email}&page=nine")  # not a page: the first
+    expect(summary).to_have_text("Page 1 of 2 · 11 total")
+    page.goto(f"{base_url}/admin/orders?q={email}&page=40")  # past the last: the last
+    expect(summary).to_have_text("Page 2 of 2 · 11 total")
+
+
 def test_export_csv_downloads_the_filtered_orders(browser_ui: Browser, base_url: str):
     product = _product(base_url, _unique("Toner"))
     _order(base_url, product["id"], 1)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oms_app.models.common import MAX_QUANTITY
+from oms_app.models.common import MAX_INT32, MAX_QUANTITY
+from oms_app.pages.admin_orders.state import _at, _page_in
 from oms_app.state.cart import only_left, quantity_problem
 from oms_app.state.paging import clamp_page
 
@@ -15,6 +16,31 @@ from oms_app.state.paging import clamp_page
 )
 def test_a_page_past_the_end_shows_the_last_one(page: int, total_pages: int, shown: int) -> None:
     assert clamp_page(page, total_pages) == shown
+
+
+@pytest.mark.parametrize(
+    ("query", "page"),
+    [
+        ("", 1),
+        ("page=3", 3),
+        ("q=ada&page=2&status=pending", 2),
+        ("page=2&page=5", 5),  # the last one, as the query reads
+        ("page=0", 1),
+        ("page=-4", 1),
+        ("page=nine", 1),
+        ("page=%D9%A3", 1),  # an Arabic-Indic three: a digit, but not a page number here
+        ("page=" + "9" * 40, MAX_INT32),
+    ],
+)
+def test_the_admin_order_list_reads_its_page_from_the_address(query: str, page: int) -> None:
+    assert _page_in(query) == page
+
+
+def test_the_first_page_is_the_address_without_a_page() -> None:
+    assert _at("") == "/admin/orders"
+    assert _at("q=ada", 1) == "/admin/orders?q=ada"
+    assert _at("q=ada", 2) == "/admin/orders?q=ada&page=2"
+    assert _at("", 3) == "/admin/orders?page=3"
 
 
 @pytest.mark.parametrize(

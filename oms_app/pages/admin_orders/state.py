@@ -1,16 +1,17 @@
-"""The admin order list's state: the filters read from and written to the URL query, the rows
-they select, status moves and the CSV export."""
+"""The admin order list's state: the filters and the page number read from and written to the
+URL query (so a page can be linked, reloaded and gone back to), the rows they select, status
+moves and the CSV export."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import reflex as rx
 from starlette.concurrency import run_in_threadpool
 
 from oms_app import routes
 from oms_app.core.errors import DomainError, InvalidInput
-from oms_app.models.common import Page, PageParams
+from oms_app.models.common import MAX_INT32, Page, PageParams
 from oms_app.models.order import OrderPublic, OrderStatus
 from oms_app.models.order_filters import OrderFilters, OrderSort
 from oms_app.models.user import User
@@ -26,8 +27,18 @@ STATUSES = [s.value for s in OrderStatus]
 EXPORT_PATH = "/api/v1/orders/export.csv"
 
 
-def _at(query: str) -> str:
+def _at(query: str, page: int = 1) -> str:
+    query = "&".join(part for part in (query, f"page={page}" if page > 1 else "") if part)
     return f"{routes.ADMIN_ORDERS}?{query}" if query else routes.ADMIN_ORDERS
+
+
+def _page_in(query: str) -> int:
+    """The page a URL names: its last `page`, when that is a page number at all; else the
+    first (a page past the last is shown as the last, see `_reload`)."""
+    values = [value for name, value in parse_qsl(query) if name == "page"]
+    if values and values[-1].isascii() and values[-1].isdigit():
+        return min(max(int(values[-1]), 1), MAX_INT32)
+    return 1
 
 
 class OrdersAdminState(ListPageState, rx.State):
@@ -76,10 +87,21 @@ class OrdersAdminState(ListPageState, rx.State):
             return None
         self._show(filters)
         self.filter_error = ""
-        canonical = query_of(filters)
-        if canonical != self._query:
-            self._query, self.page = canonical, 1
+        self._query, self.page = query_of(filters), _page_in(query)
         return self._reload()
+
+    # Paging goes through the URL too, like the filters: `open` then reads the page it names.
+    @rx.event
+    def next_page(self):
+        if self.page < self.total_pages:
+            return rx.redirect(_at(self._query, self.page + 1))
+        return None
+
+    @rx.event
+    def previous_page(self):
+        if self.page > 1:
+            return rx.redirect(_at(self._query, self.page - 1))
+        return None
 
     def _go(self):
         """Navigate to the filters the inputs now show; a filter that cannot be run is said
