@@ -1,4 +1,5 @@
-"""/admin/products: the catalogue, searched and paged server-side; create, edit, delete, restore."""
+"""/admin/products: the catalogue, searched and paged server-side, each product with its
+thumbnail; create, edit, delete, restore."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from oms_app.components.format import moment, money
 from oms_app.components.forms import search_input
 from oms_app.components.lists import list_feedback
 from oms_app.components.pagination import pagination
+from oms_app.components.products import picture
 from oms_app.components.templates import admin_page
 from oms_app.models.common import Page, PageParams
 from oms_app.models.product import ProductPublic
@@ -118,13 +120,27 @@ def _row(row: ProductRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row.id),
         rx.table.row_header_cell(
-            rx.text(row.name, weight="medium"),
-            rx.text(row.description, size="1", color_scheme="gray", trim="both", max_width="28em"),
-            rx.cond(
-                row.category != "",
-                rx.badge(row.category, variant="surface", size="1", high_contrast=True),
+            rx.flex(
+                # The name beside it says what it shows: nothing more for a reader to hear.
+                rx.box(picture(row.thumbnail_url, "", lazy=True), width="3.5em", flex_shrink="0"),
+                rx.box(
+                    rx.text(row.name, weight="medium"),
+                    rx.text(
+                        row.description,
+                        size="1",
+                        color_scheme="gray",
+                        trim="both",
+                        max_width="28em",
+                    ),
+                    rx.cond(
+                        row.category != "",
+                        rx.badge(row.category, variant="surface", size="1", high_contrast=True),
+                    ),
+                ),
+                spacing="3",
+                align="start",
             ),
-            min_width="12em",
+            min_width="15em",
         ),
         rx.table.cell(row.price, white_space="nowrap"),
         rx.table.cell(

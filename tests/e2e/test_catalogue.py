@@ -138,6 +138,13 @@ def test_admin_curates_and_a_shopper_browses_by_the_address(
     dialog.get_by_role("button", name="Save").click()
     expect(_toast(page, f"Saved “{kettle['name']}”")).to_be_visible()
     assert _fetched(base_url, kettle["id"])["category"]["name"] == category
+    # The list shows the new picture's thumbnail beside the name (decorative: the name says it).
+    thumbnail = page.get_by_role("row").filter(has_text=kettle["name"]).locator("img")
+    expect(thumbnail).to_have_attribute("src", uploaded["thumbnail_url"])
+    expect(thumbnail).to_have_attribute("alt", "")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     moved = httpx.put(
         f"{base_url}{API}/products/{teapot['id']}",
         json={"category_id": _fetched(base_url, kettle["id"])["category"]["id"]},
