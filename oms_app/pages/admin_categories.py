@@ -19,7 +19,7 @@ from oms_app.models.category import MAX_CATEGORY_NAME, CategoryPublic, CategoryW
 from oms_app.models.common import Page, PageParams
 from oms_app.models.user import User
 from oms_app.services import categories
-from oms_app.state.form import FormState, form_text
+from oms_app.state.form import DialogFormState, form_text
 from oms_app.state.list_page import ListPageState
 
 
@@ -30,9 +30,8 @@ class CategoryRow(BaseModel):
     product_count: int
 
 
-class CategoriesAdminState(FormState, ListPageState, rx.State):
+class CategoriesAdminState(DialogFormState, ListPageState, rx.State):
     rows: list[CategoryRow] = []
-    dialog_open: bool = False
     editing_id: int = 0  # 0: a new category
     name_value: str = ""
 
@@ -61,11 +60,6 @@ class CategoriesAdminState(FormState, ListPageState, rx.State):
             return rx.toast.error("That category is no longer on this page; reload and try again.")
         self._open(row.id, row.name)
         return None
-
-    @rx.event
-    def set_dialog_open(self, is_open: bool):
-        if not self.submitting:
-            self.dialog_open = is_open is True
 
     @rx.event
     async def save(self, form: dict):

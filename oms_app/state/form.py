@@ -48,3 +48,14 @@ class FormState(rx.State, mixin=True):
     def reset_form(self):
         self.errors = {}
         self.submitting = False
+
+
+class DialogFormState(FormState, mixin=True):
+    """A form in a dialog: open until saved or dismissed, and never closed mid-save."""
+
+    dialog_open: bool = False
+
+    @rx.event
+    def set_dialog_open(self, is_open: bool):
+        if not self.submitting:
+            self.dialog_open = is_open is True

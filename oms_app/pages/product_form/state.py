@@ -11,7 +11,7 @@ from oms_app.core.errors import DomainError
 from oms_app.models.product import ProductCreate, ProductUpdate
 from oms_app.pages.product_form.image_state import ProductImage
 from oms_app.services import categories, products
-from oms_app.state.form import FormState
+from oms_app.state.form import DialogFormState
 
 FIELDS = ("name", "price", "stock", "description")
 NO_CATEGORY = "none"  # the select's "no category" (a select item's value cannot be empty)
@@ -36,11 +36,10 @@ class ProductRow(BaseModel):
     thumbnail_url: str = ""
 
 
-class ProductForm(ProductImage, FormState, mixin=True):
+class ProductForm(ProductImage, DialogFormState, mixin=True):
     """Needs the list state's `rows` and `_actor`, and `_saved(created)`: the updates after a
     save (a list read again)."""
 
-    dialog_open: bool = False
     editing_id: int = 0  # 0: a new product
     values: dict[str, str] = {}
     category_choices: list[CategoryChoice] = []
@@ -82,11 +81,6 @@ class ProductForm(ProductImage, FormState, mixin=True):
             row.thumbnail_url,
         )
         return None
-
-    @rx.event
-    def set_dialog_open(self, is_open: bool):
-        if not self.submitting:
-            self.dialog_open = is_open is True
 
     @rx.event
     async def save(self, form_data: dict[str, str]):
